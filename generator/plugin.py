@@ -1,0 +1,229 @@
+"""The mkdocs plugin `zoo`: a thin adapter from mkdocs' events to the engine-free core.
+
+This is the only module that imports mkdocs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+from mkdocs.config import base, load_config
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator.findings import Finding, Severity
+from generator.graph import model_graph, to_jsonld, to_turtle, zoo_graph
+from generator.namespaces import DEFAULT_SITE_URL
+from generator.render import index_page, model_page, templates_dir
+from generator.zoo import CARD_NAME, ModelRecord, Zoo, load_zoo
+
+log = get_plugin_logger("zoo")
+INDEX = "index.md"
+DEFAULT_INTRO = "# Model zoo\n\nEvery model of this zoo, with the precisions it really computes in.\n"
+
+
+class ZooConfig(base.Config):
+    """The `zoo` plugin's options in `mkdocs.yml`; `zoo check` reads the same ones."""
+
+    content = c.Optional(c.Type(str))
+    """The folder with one sub-folder per model (default: `docs_dir`)."""
+    severity = c.DictOfItems(c.Choice([str(s) for s in Severity]), default={})
+    """Rule code or name to the severity to report it with, e.g. `{ZC106: warning}`."""
+
+
+def severities(config: ZooConfig) -> dict[str, Severity]:
+    """The configured severity overrides.
+
+    Args:
+        config: The plugin's options.
+
+    Returns:
+        Rule code or name to severity.
+    """
+    return {rule: Severity(level) for rule, level in config.severity.items()}
+
+
+def content_dir(config: ZooConfig, mkdocs_config: MkDocsConfig) -> Path:
+    """The content folder, relative to `mkdocs.yml`.
+
+    Args:
+        config: The plugin's options.
+        mkdocs_config: The site's configuration.
+
+    Returns:
+        The folder.
+    """
+    if config.content is None:
+        return Path(mkdocs_config.docs_dir)
+    return Path(mkdocs_config.config_file_path).parent / config.content
+
+
+def read_settings(config_file: Path) -> tuple[Path, dict[str, Severity]] | None:
+    """Read the zoo's content folder and severities from a `mkdocs.yml`, as the build does.
+
+    Args:
+        config_file: The `mkdocs.yml`.
+
+    Returns:
+        The content folder and severity overrides, or None when the site has no `zoo` plugin.
+    """
+    mkdocs_config = load_config(str(config_file))
+    plugin = mkdocs_config.plugins.get("zoo")
+    if not isinstance(plugin, ZooPlugin):
+        return None
+    return content_dir(plugin.config, mkdocs_config), severities(plugin.config)
+
+
+class ZooPlugin(BasePlugin[ZooConfig]):
+    """Generate a page per model, the zoo index and the zoo's graph files."""
+
+    def __init__(self) -> None:
+        self.zoo = Zoo(Path(), ())
+        self.site_url = DEFAULT_SITE_URL
+        self._pages: dict[str, ModelRecord] = {}
+        self._jsonld: dict[str, dict[str, Any]] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Put the zoo's templates into the theme, after the site's own overrides."""
+        ours = str(templates_dir())
+        if ours not in map(os.path.realpath, config.theme.dirs):
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
+        self.site_url = (config.site_url or DEFAULT_SITE_URL).rstrip("/") + "/"
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Read the zoo, report its findings, and put one generated page per model."""
+        content = content_dir(self.config, config)
+        self.zoo = load_zoo(content, severities=severities(self.config))
+        for finding in self.zoo.findings:
+            _log(finding)
+        folders = {os.path.realpath(record.folder) for record in self.zoo.records}
+        for file in list(files):
+            if file.abs_src_path and _is_inside(file.abs_src_path, folders):
+                files.remove(file)
+        self._pages = {}
+        for record in self.zoo.records:
+            self._add_model(files, config, record)
+        if files.get_file_from_path(INDEX) is None:
+            files.append(File.generated(config, INDEX, content=DEFAULT_INTRO))
+        ids = [record.id for record in self.zoo.records]
+        self._jsonld = {r.id: to_jsonld(model_graph(r, self.site_url, ids), self.site_url)
+                        for r in self.zoo.records}
+        return files
+
+    def _add_model(self, files: Files, config: MkDocsConfig, record: ModelRecord) -> None:
+        page_uri = f"models/{record.id}/{INDEX}"
+        body = record.card.body if record.card else ""
+        files.append(File.generated(config, page_uri, content=body,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        self._pages[page_uri] = record
+        for path in sorted(record.folder.rglob("*")):
+            relative = path.relative_to(record.folder).as_posix()
+            if path.is_file() and relative != CARD_NAME and not relative.startswith("."):
+                files.append(File.generated(config, f"models/{record.id}/{relative}",
+                                            abs_src_path=str(path)))
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Give a model page its metadata: title, description and JSON-LD."""
+        record = self._pages.get(page.file.src_uri)
+        if record is not None:
+            description = record.card.description if record.card else ""
+            page.meta = {
+                "title": escape(record.name),
+                "description": escape(description),
+                "zoo_jsonld": self._jsonld[record.id],
+                "zoo_alternate": Markup("model.jsonld"),
+            }
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Wrap a model's card body in its page; put the model list on the index."""
+        record = self._pages.get(page.file.src_uri)
+        if record is not None:
+            return model_page(record, html)
+        if page.file.src_uri == INDEX:
+            return index_page(self.zoo.records, html)
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the zoo's data files: models.json, each model.jsonld, zoo.jsonld and zoo.ttl."""
+        site = Path(config.site_dir)
+        for model_id, document in self._jsonld.items():
+            write_atomic(site / "models" / model_id / "model.jsonld", _dumps(document))
+        write_atomic(site / "models.json", _dumps([_summary(r) for r in self.zoo.records]))
+        graph = zoo_graph(self.zoo.records, self.site_url)
+        write_atomic(site / "zoo.jsonld", _dumps(to_jsonld(graph, self.site_url)))
+        write_atomic(site / "zoo.ttl", to_turtle(graph))
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Watch the content folder too, when it lies outside `docs_dir`."""
+        content = content_dir(self.config, config)
+        if not _is_inside(str(content), {os.path.realpath(config.docs_dir)}):
+            server.watch(str(content))
+        return server
+
+
+def _log(finding: Finding) -> None:
+    level = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+    level[finding.severity](str(finding))
+
+
+def _is_inside(path: str, folders: set[str]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == folder or real.startswith(folder + os.sep) for folder in folders)
+
+
+def _summary(record: ModelRecord) -> dict[str, Any]:
+    meta = record.card.meta if record.card else {}
+    facts = record.facts
+    return {
+        "id": record.id,
+        "name": record.name,
+        "url": f"models/{record.id}/",
+        "task": meta.get("pipeline_tag"),
+        "license": meta.get("license"),
+        "precision": facts.precision.combination if facts else None,
+        "families": list(facts.precision.families) if facts else [],
+        "opset": facts.opsets if facts else {},
+        "producer": facts.producer_name if facts else None,
+        "size_bytes": facts.size_bytes if facts else None,
+        "sha256": facts.sha256 if facts else None,
+        "ok": record.ok,
+    }
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never a part.
+
+    Args:
+        path: The file to write.
+        text: Its new content.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
