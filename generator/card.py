@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 import yaml
 from license_expression import ExpressionError, get_spdx_licensing
 
@@ -25,7 +25,7 @@ MAX_CARD_BYTES = 1 << 20
 
 KeyPath = tuple[str | int, ...]
 
-_FRONT_MATTER = frontmatter.YAMLHandler()
+_FRONT_MATTER = YAMLHandler()
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -89,9 +89,9 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise _AliasError(problem="YAML aliases are not allowed in a card", problem_mark=mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def parse_card(path: Path, shown: str) -> CardResult:
@@ -104,9 +104,9 @@ def parse_card(path: Path, shown: str) -> CardResult:
     Returns:
         The card (None when nothing usable could be read) and its findings.
     """
-    text, problem = _read_text(path)
-    if text is None:
-        return CardResult(None, (emit("ZC100", shown, 1, problem),))
+    text = _read_text(path, shown)
+    if isinstance(text, Finding):
+        return CardResult(None, (text,))
     if not _FRONT_MATTER.detect(text):
         return CardResult(None, (emit(
             "ZC101", shown, 1, "no YAML front matter",
@@ -128,21 +128,26 @@ def parse_card(path: Path, shown: str) -> CardResult:
     return CardResult(card, findings)
 
 
-def _read_text(path: Path) -> tuple[str, str] | tuple[None, str]:
+def _read_text(path: Path, shown: str) -> str | Finding:
+    """The card's text with BOM and CR line ends removed, or why it cannot be read."""
+    problem = functools.partial(emit, "ZC100", shown)
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_CARD_BYTES + 1)
     except OSError as error:
-        return None, f"cannot read the card ({error.strerror})"
+        return problem(1, f"cannot read the card ({error.strerror})")
     if len(raw) > MAX_CARD_BYTES:
-        return None, f"the card is over {MAX_CARD_BYTES // 1024} KiB"
+        return problem(1, f"the card is over {MAX_CARD_BYTES // 1024} KiB",
+                       "keep the card to prose; link large material instead")
     if b"\0" in raw:
-        return None, "the card is a binary file, not Markdown"
+        return problem(1, "the card is a binary file, not Markdown", "write the card in Markdown")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, f"the card is not UTF-8 (byte {error.start}: {raw[error.start]:#04x})"
-    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
+        line = raw[: error.start].count(b"\n") + 1
+        return problem(line, f"the card is not UTF-8 (byte {raw[error.start]:#04x})",
+                       "save it as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split(text: str) -> tuple[str, str, int]:
@@ -161,7 +166,7 @@ def _compose(front: str) -> tuple[yaml.Node | None, Any]:
         node = loader.get_single_node()
         return node, None if node is None else loader.construct_document(node)
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def _yaml_finding(error: yaml.MarkedYAMLError, shown: str, offset: int) -> Finding:

@@ -51,11 +51,13 @@ def check_opset(card: Card, facts: ModelFacts) -> Iterator[Finding]:
         line = card.line("onnx", "opset", key)
         if domain not in actual:
             yield emit("ZC201", card.shown, line,
-                       f"opset {_shown_domain(domain)} {version} in card, not imported by the model",
+                       f"opset {_shown_domain(domain)} {version} in card, "
+                       "not imported by the model",
                        f"the model imports {_opsets_text(actual)}")
         elif actual[domain] != version:
             yield emit("ZC201", card.shown, line,
-                       f"opset {_shown_domain(domain)} {version} in card, {actual[domain]} in model",
+                       f"opset {_shown_domain(domain)} {version} in card, "
+                       f"{actual[domain]} in model",
                        f"set it to {actual[domain]}, or re-export the model")
     missing = set(actual) - {_domain(str(k)) for k in declared}
     for domain in sorted(missing):

@@ -82,7 +82,7 @@ RULES: dict[str, Rule] = {
         Rule("ZC110", "model-file-missing", Severity.ERROR,
              "A card describes a model file; the folder must hold it."),
         Rule("ZC111", "model-file-ambiguous", Severity.ERROR,
-             "With several .onnx files in a folder, `onnx.file` must say which one the card is for."),
+             "With several .onnx files in a folder, `onnx.file` must say which the card is for."),
         Rule("ZC112", "model-file-outside", Severity.ERROR,
              "A card may only name a file inside its own folder: no `..`, absolute paths or "
              "symlinks out."),
@@ -131,7 +131,7 @@ def with_severities(
     Returns:
         The findings, sorted, with their severities replaced where configured.
     """
-    by_code = {rule.code: overrides.get(rule.code, overrides.get(rule.name)) for rule in RULES.values()}
+    by_code = {r.code: overrides.get(r.code, overrides.get(r.name)) for r in RULES.values()}
     return tuple(
         sorted(replace(f, severity=by_code[f.code] or f.severity) for f in findings)
     )

@@ -28,7 +28,7 @@ from generator.zoo import CARD_NAME, ModelRecord, Zoo, load_zoo
 
 log = get_plugin_logger("zoo")
 INDEX = "index.md"
-DEFAULT_INTRO = "# Model zoo\n\nEvery model of this zoo, with the precisions it really computes in.\n"
+DEFAULT_INTRO = "# Model zoo\n\nEvery model of this zoo, with the precisions it computes in.\n"
 
 
 class ZooConfig(base.Config):
@@ -121,7 +121,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         return files
 
     def _add_model(self, files: Files, config: MkDocsConfig, record: ModelRecord) -> None:
-        page_uri = f"models/{record.id}/{INDEX}"
+        page_uri = f"models/{record.id}/{CARD_NAME}"  # so `../other/README.md` links resolve
         body = record.card.body if record.card else ""
         files.append(File.generated(config, page_uri, content=body,
                                     inclusion=InclusionLevel.NOT_IN_NAV))

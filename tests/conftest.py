@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny ONNX models built with onnx.helper, and temporary zoos that really build."""
+"""Shared fixtures: tiny ONNX models built with onnx.helper, and temporary zoos that build."""
 
 from __future__ import annotations
 
