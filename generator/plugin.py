@@ -5,9 +5,8 @@ This is the only module that imports mkdocs.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,11 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.atomic import write_atomic
 from generator.findings import Finding, Severity
-from generator.graph import model_graph, to_jsonld, to_turtle, zoo_graph
 from generator.namespaces import DEFAULT_SITE_URL
 from generator.render import index_page, model_page, templates_dir
+from generator.site import PAGES, data_files, jsonld_documents
 from generator.zoo import CARD_NAME, ModelRecord, Zoo, load_zoo
 
 log = get_plugin_logger("zoo")
@@ -98,6 +98,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         if ours not in map(os.path.realpath, config.theme.dirs):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
         self.site_url = (config.site_url or DEFAULT_SITE_URL).rstrip("/") + "/"
+        if config.nav is not None:
+            listed = set(_nav_uris(config.nav))
+            config.nav.extend({p.title: p.uri} for p in PAGES if p.uri not in listed)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -115,9 +118,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             self._add_model(files, config, record)
         if files.get_file_from_path(INDEX) is None:
             files.append(File.generated(config, INDEX, content=DEFAULT_INTRO))
-        ids = [record.id for record in self.zoo.records]
-        self._jsonld = {r.id: to_jsonld(model_graph(r, self.site_url, ids), self.site_url)
-                        for r in self.zoo.records}
+        for page in PAGES:
+            files.append(File.generated(config, page.uri, content=page.markdown(self.zoo,
+                                                                                 self.site_url)))
+        self._jsonld = jsonld_documents(self.zoo, self.site_url)
         return files
 
     def _add_model(self, files: Files, config: MkDocsConfig, record: ModelRecord) -> None:
@@ -160,13 +164,8 @@ class ZooPlugin(BasePlugin[ZooConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the zoo's data files: models.json, each model.jsonld, zoo.jsonld and zoo.ttl."""
-        site = Path(config.site_dir)
-        for model_id, document in self._jsonld.items():
-            write_atomic(site / "models" / model_id / "model.jsonld", _dumps(document))
-        write_atomic(site / "models.json", _dumps([_summary(r) for r in self.zoo.records]))
-        graph = zoo_graph(self.zoo.records, self.site_url)
-        write_atomic(site / "zoo.jsonld", _dumps(to_jsonld(graph, self.site_url)))
-        write_atomic(site / "zoo.ttl", to_turtle(graph))
+        for path, text in data_files(self.zoo, self.site_url, self._jsonld).items():
+            write_atomic(Path(config.site_dir) / path, text)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -178,6 +177,12 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         return server
 
 
+def _nav_uris(nav: list[Any]) -> Iterator[str]:
+    for item in nav:
+        for value in item.values() if isinstance(item, dict) else [item]:
+            yield from _nav_uris(value) if isinstance(value, list) else [str(value)]
+
+
 def _log(finding: Finding) -> None:
     level = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
     level[finding.severity](str(finding))
@@ -186,44 +191,3 @@ def _log(finding: Finding) -> None:
 def _is_inside(path: str, folders: set[str]) -> bool:
     real = os.path.realpath(path)
     return any(real == folder or real.startswith(folder + os.sep) for folder in folders)
-
-
-def _summary(record: ModelRecord) -> dict[str, Any]:
-    meta = record.card.meta if record.card else {}
-    facts = record.facts
-    return {
-        "id": record.id,
-        "name": record.name,
-        "url": f"models/{record.id}/",
-        "task": meta.get("pipeline_tag"),
-        "license": meta.get("license"),
-        "precision": facts.precision.combination if facts else None,
-        "families": list(facts.precision.families) if facts else [],
-        "opset": facts.opsets if facts else {},
-        "producer": facts.producer_name if facts else None,
-        "size_bytes": facts.size_bytes if facts else None,
-        "sha256": facts.sha256 if facts else None,
-        "ok": record.ok,
-    }
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never a part.
-
-    Args:
-        path: The file to write.
-        text: Its new content.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

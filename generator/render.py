@@ -137,7 +137,8 @@ def model_page(record: ModelRecord, body_html: str) -> str:
     Returns:
         The page's HTML.
     """
-    return _render("model.html", record=record, body=sanitize(body_html), meta=_meta(record),
+    heading, body = _split_heading(sanitize(body_html))
+    return _render("model.html", record=record, heading=heading, body=body, meta=_meta(record),
                    inputs=port_descriptions(record, "inputs"),
                    outputs=port_descriptions(record, "outputs"))
 
@@ -153,6 +154,15 @@ def index_page(records: Iterable[ModelRecord], intro_html: str = "") -> str:
         The page's HTML.
     """
     return _render("index.html", records=tuple(records), intro=sanitize(intro_html), meta=_meta)
+
+
+def _split_heading(html: str) -> tuple[str, str]:
+    """Take a leading `<h1>` off a card body, to put it above the page's summary."""
+    stripped = html.lstrip()
+    if stripped.startswith("<h1") and "</h1>" in stripped:
+        heading, rest = stripped.split("</h1>", 1)
+        return heading + "</h1>", rest
+    return "", html
 
 
 def _meta(record: ModelRecord) -> Mapping[str, Any]:

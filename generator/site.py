@@ -1,0 +1,121 @@
+"""Site: what the zoo publishes besides the model pages, as engine-free data.
+
+The plugin places these: `pages()` become generated Markdown pages in the nav, `data_files()` are
+written into the built site. A feature that publishes a page or a file adds it here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.findings import RULES
+from generator.graph import model_graph, to_jsonld, to_turtle, zoo_graph
+from generator.zoo import ModelRecord, Zoo
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """A generated page: where it goes, its nav title, and how to write its Markdown."""
+
+    uri: str
+    title: str
+    markdown: Callable[[Zoo, str], str]
+
+
+def rules_markdown(zoo: Zoo, site_url: str) -> str:
+    """The "Rules" page: every check, its code, name, default severity and reason.
+
+    Args:
+        zoo: The zoo (unused: the rules are the same for every zoo).
+        site_url: The site's base URL (unused).
+
+    Returns:
+        Markdown.
+    """
+    rows = "\n".join(f"| `{r.code}` | `{r.name}` | {r.severity} | {r.reason} |"
+                     for r in RULES.values())
+    return ("# Rules\n\nEvery check that `zoo check` and the site build run. A rule's severity can "
+            "be changed in `mkdocs.yml` (`plugins: [zoo: {severity: {ZC106: warning}}]`), by code "
+            "or by name.\n\n| Code | Name | Severity | Why |\n| --- | --- | --- | --- |\n"
+            f"{rows}\n")
+
+
+PAGES: tuple[SitePage, ...] = (
+    SitePage("rules.md", "Rules", rules_markdown),
+)
+"""Every generated page besides the index and the model pages, in nav order."""
+
+
+def jsonld_documents(zoo: Zoo, site_url: str) -> dict[str, dict[str, Any]]:
+    """Each model's JSON-LD document, by model id: the page's and `model.jsonld`'s.
+
+    Args:
+        zoo: The zoo.
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        Model id to JSON-LD document.
+    """
+    ids = [record.id for record in zoo.records]
+    return {r.id: to_jsonld(model_graph(r, site_url, ids), site_url) for r in zoo.records}
+
+
+def data_files(zoo: Zoo, site_url: str, documents: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every data file of the site, by path in the site.
+
+    Args:
+        zoo: The zoo.
+        site_url: The site's base URL, ending in `/`.
+        documents: The models' JSON-LD documents, from `jsonld_documents`.
+
+    Returns:
+        Site path to text.
+    """
+    files = {f"models/{model_id}/model.jsonld": dumps(doc) for model_id, doc in documents.items()}
+    files["models.json"] = dumps([summary(record) for record in zoo.records])
+    graph = zoo_graph(zoo.records, site_url)
+    files["zoo.jsonld"] = dumps(to_jsonld(graph, site_url))
+    files["zoo.ttl"] = to_turtle(graph)
+    return files
+
+
+def summary(record: ModelRecord) -> dict[str, Any]:
+    """A model's entry in `models.json`, the data behind the zoo's index.
+
+    Args:
+        record: The model.
+
+    Returns:
+        A JSON-serializable dict.
+    """
+    meta = record.card.meta if record.card else {}
+    facts = record.facts
+    return {
+        "id": record.id,
+        "name": record.name,
+        "url": f"models/{record.id}/",
+        "task": meta.get("pipeline_tag"),
+        "license": meta.get("license"),
+        "precision": facts.precision.combination if facts else None,
+        "families": list(facts.precision.families) if facts else [],
+        "opset": facts.opsets if facts else {},
+        "producer": facts.producer_name if facts else None,
+        "size_bytes": facts.size_bytes if facts else None,
+        "sha256": facts.sha256 if facts else None,
+        "ok": record.ok,
+    }
+
+
+def dumps(data: Any) -> str:
+    """JSON as the site publishes it: indented, UTF-8, newline-terminated.
+
+    Args:
+        data: A JSON-serializable value.
+
+    Returns:
+        The text.
+    """
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
