@@ -5,6 +5,7 @@ This is the only module that imports mkdocs.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.atomic import write_atomic
+from generator.cache import DEFAULT_CACHE_DIR, cached_inspect
 from generator.findings import Finding, Severity
 from generator.namespaces import DEFAULT_SITE_URL
 from generator.render import index_page, model_page, templates_dir
@@ -106,7 +108,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Read the zoo, report its findings, and put one generated page per model."""
         content = content_dir(self.config, config)
-        self.zoo = load_zoo(content, severities=severities(self.config))
+        cache = Path(config.config_file_path).parent / DEFAULT_CACHE_DIR
+        self.zoo = load_zoo(content, severities=severities(self.config),
+                            inspector=functools.partial(cached_inspect, cache_dir=cache))
         for finding in self.zoo.findings:
             _log(finding)
         folders = {os.path.realpath(record.folder) for record in self.zoo.records}
