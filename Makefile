@@ -38,8 +38,8 @@ lint: $(TEST_STAMP)
 test: lint            ## ruff, mypy and pytest
 	$(BIN)/pytest
 
-bench: $(TEST_STAMP)  ## speed and memory, side by side
-	@echo "no benchmark yet"
+bench: $(TEST_STAMP)  ## speed and memory, side by side (see bench/README.md)
+	$(BIN)/python bench/bench_inspect.py --size-mb 512 --runs 5
 
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache
