@@ -194,7 +194,7 @@ def _walk(
                 yield emit("ZC105", shown, line, f"key `{'.'.join(map(str, path))}` given twice",
                            "remove one of them")
             seen.add(key)
-            lines.setdefault(path, line)
+            lines[path] = line  # of a key given twice, the value YAML keeps: the last
             yield from _walk(value_node, path, lines, shown, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

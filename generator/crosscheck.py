@@ -6,6 +6,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from generator.card import Card
+from generator.crosscheck_model import (
+    check_ir_version,
+    check_metadata_props,
+    check_ports,
+    check_precision,
+    check_producer,
+    is_int,
+)
 from generator.findings import Finding, emit
 from generator.inspect import ModelFacts
 
@@ -41,10 +49,7 @@ def check_opset(card: Card, facts: ModelFacts) -> Iterator[Finding]:
     if isinstance(declared, int) and not isinstance(declared, bool):
         declared = {"": declared}
     if not _is_opset_mapping(declared):
-        yield emit("ZC106", card.shown, card.line("onnx", "opset"),
-                   "`onnx.opset` must be a version or a mapping of domain to version",
-                   'write `opset: {"": 17, ai.onnx.ml: 3}`')
-        return
+        return  # the schema check reports the type
     actual = facts.opsets
     for key, version in declared.items():
         domain = _domain(str(key))
@@ -82,10 +87,9 @@ def check_model_version(card: Card, facts: ModelFacts) -> Iterator[Finding]:
     if declared is None:
         return
     line = card.line("onnx", "model_version")
-    if not isinstance(declared, int) or isinstance(declared, bool):
-        yield emit("ZC106", card.shown, line, "`onnx.model_version` must be an integer",
-                   f"the model says {facts.model_version}")
-    elif declared != facts.model_version:
+    if not is_int(declared):
+        return  # the schema check reports the type
+    if declared != facts.model_version:
         yield emit("ZC202", card.shown, line,
                    f"model_version {declared} in card, {facts.model_version} in model",
                    f"set it to {facts.model_version}")
@@ -102,5 +106,8 @@ def check_sha256(card: Card, facts: ModelFacts) -> Iterator[Finding]:
                    f"if the new file is intended, set sha256: {facts.sha256}")
 
 
-CHECKS: tuple[Check, ...] = (check_sha256, check_opset, check_model_version)
+CHECKS: tuple[Check, ...] = (
+    check_sha256, check_opset, check_model_version, check_ir_version, check_producer,
+    check_ports, check_precision, check_metadata_props,
+)
 """Every card × model check, in the order their findings are reported."""

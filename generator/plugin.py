@@ -26,7 +26,8 @@ from generator.findings import Finding, Severity
 from generator.namespaces import DEFAULT_SITE_URL
 from generator.render import index_page, model_page, templates_dir
 from generator.site import PAGES, data_files, jsonld_documents
-from generator.zoo import CARD_NAME, ModelRecord, Zoo, load_zoo
+from generator.zoo import CARD_NAME, ModelRecord, Settings, Zoo, load_zoo
+from generator.zoowide import ZooOptions
 
 log = get_plugin_logger("zoo")
 INDEX = "index.md"
@@ -40,49 +41,42 @@ class ZooConfig(base.Config):
     """The folder with one sub-folder per model (default: `docs_dir`)."""
     severity = c.DictOfItems(c.Choice([str(s) for s in Severity]), default={})
     """Rule code or name to the severity to report it with, e.g. `{ZC106: warning}`."""
+    accuracy_drop = c.Type(float, default=ZooOptions().accuracy_drop)
+    """The largest fall of a metric from parent to child along a lineage that passes (ZC304)."""
 
 
-def severities(config: ZooConfig) -> dict[str, Severity]:
-    """The configured severity overrides.
-
-    Args:
-        config: The plugin's options.
-
-    Returns:
-        Rule code or name to severity.
-    """
-    return {rule: Severity(level) for rule, level in config.severity.items()}
-
-
-def content_dir(config: ZooConfig, mkdocs_config: MkDocsConfig) -> Path:
-    """The content folder, relative to `mkdocs.yml`.
+def settings(config: ZooConfig, mkdocs_config: MkDocsConfig) -> Settings:
+    """The zoo's settings from the plugin's options; the content folder is relative to mkdocs.yml.
 
     Args:
         config: The plugin's options.
         mkdocs_config: The site's configuration.
 
     Returns:
-        The folder.
+        The settings.
     """
-    if config.content is None:
-        return Path(mkdocs_config.docs_dir)
-    return Path(mkdocs_config.config_file_path).parent / config.content
+    root = Path(mkdocs_config.config_file_path).parent
+    return Settings(
+        content=Path(mkdocs_config.docs_dir) if config.content is None else root / config.content,
+        severities={rule: Severity(level) for rule, level in config.severity.items()},
+        options=ZooOptions(accuracy_drop=config.accuracy_drop),
+    )
 
 
-def read_settings(config_file: Path) -> tuple[Path, dict[str, Severity]] | None:
-    """Read the zoo's content folder and severities from a `mkdocs.yml`, as the build does.
+def read_settings(config_file: Path) -> Settings | None:
+    """Read the zoo's settings from a `mkdocs.yml`, exactly as the build does.
 
     Args:
         config_file: The `mkdocs.yml`.
 
     Returns:
-        The content folder and severity overrides, or None when the site has no `zoo` plugin.
+        The settings, or None when the site has no `zoo` plugin.
     """
     mkdocs_config = load_config(str(config_file))
     plugin = mkdocs_config.plugins.get("zoo")
     if not isinstance(plugin, ZooPlugin):
         return None
-    return content_dir(plugin.config, mkdocs_config), severities(plugin.config)
+    return settings(plugin.config, mkdocs_config)
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
@@ -107,9 +101,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Read the zoo, report its findings, and put one generated page per model."""
-        content = content_dir(self.config, config)
+        zoo = settings(self.config, config)
         cache = Path(config.config_file_path).parent / DEFAULT_CACHE_DIR
-        self.zoo = load_zoo(content, severities=severities(self.config),
+        self.zoo = load_zoo(zoo.content, severities=zoo.severities, options=zoo.options,
                             inspector=functools.partial(cached_inspect, cache_dir=cache))
         for finding in self.zoo.findings:
             _log(finding)
@@ -175,7 +169,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         """Watch the content folder too, when it lies outside `docs_dir`."""
-        content = content_dir(self.config, config)
+        content = settings(self.config, config).content
         if not _is_inside(str(content), {os.path.realpath(config.docs_dir)}):
             server.watch(str(content))
         return server

@@ -7,13 +7,17 @@ escaped by Jinja's autoescape. The engine (mkdocs) only places these fragments i
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import nh3
 
+from generator.ancestry import ancestry
+from generator.charts import lineage_chart, precision_chart
+from generator.facets import dataset_names
+from generator.hardware import HardwareFeature, reduced, runs_natively
 from generator.zoo import ModelRecord
 
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
@@ -138,9 +142,33 @@ def model_page(record: ModelRecord, body_html: str) -> str:
         The page's HTML.
     """
     heading, body = _split_heading(sanitize(body_html))
+    facts, steps = record.facts, ancestry(record)
     return _render("model.html", record=record, heading=heading, body=body, meta=_meta(record),
                    inputs=port_descriptions(record, "inputs"),
-                   outputs=port_descriptions(record, "outputs"))
+                   outputs=port_descriptions(record, "outputs"),
+                   datasets=dataset_names(_meta(record)), steps=steps,
+                   lineage_svg=lineage_chart(steps),
+                   precision_svg=precision_chart(facts.precision.tensors) if facts else "")
+
+
+def hardware_page(features: Sequence[HardwareFeature], models: Sequence[Mapping[str, Any]]) -> str:
+    """The body of the "Runs well on my hardware" page.
+
+    Without JavaScript it lists, per feature, the models it runs natively; with it, the reader
+    picks features and `zoo.js` lists the models that all the picked features cover.
+
+    Args:
+        features: The hardware features, from `hardware.json`.
+        models: The zoo's `models.json` entries.
+
+    Returns:
+        HTML, as one block without blank lines (Markdown keeps it as it is).
+    """
+    native = {f.id: [m for m in models if runs_natively(m["families"], [f])] for f in features}
+    baseline = [m for m in models if m["families"] and not reduced(m["families"])]
+    html = _render("hardware.html", features=features, native=native, baseline=baseline)
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
 
 
 def index_page(records: Iterable[ModelRecord], intro_html: str = "") -> str:

@@ -11,8 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.findings import RULES
+from generator.annotate import contract_markdown
+from generator.cardpage import card_markdown
+from generator.cardrules import SCHEMA_NAME, card_schema
+from generator.facets import dataset_names, default_opset, modality
+from generator.findings import RULES, family
 from generator.graph import model_graph, to_jsonld, to_turtle, zoo_graph
+from generator.hardware import features_json, load_features
+from generator.render import hardware_page
+from generator.semantic import report_page, vocab_page
+from generator.vocab import vocab_graph
 from generator.zoo import ModelRecord, Zoo
 
 
@@ -35,16 +43,40 @@ def rules_markdown(zoo: Zoo, site_url: str) -> str:
     Returns:
         Markdown.
     """
-    rows = "\n".join(f"| `{r.code}` | `{r.name}` | {r.severity} | {r.reason} |"
-                     for r in RULES.values())
-    return ("# Rules\n\nEvery check that `zoo check` and the site build run. A rule's severity can "
-            "be changed in `mkdocs.yml` (`plugins: [zoo: {severity: {ZC106: warning}}]`), by code "
-            "or by name.\n\n| Code | Name | Severity | Why |\n| --- | --- | --- | --- |\n"
-            f"{rows}\n")
+    sections = []
+    for title in dict.fromkeys(family(code) for code in sorted(RULES)):
+        rows = "\n".join(f"| `{r.code}` | `{r.name}` | {r.severity} | {r.reason} |"
+                         for code, r in sorted(RULES.items()) if family(code) == title)
+        sections.append(f"## {title}\n\n| Code | Name | Severity | Why |\n"
+                        f"| --- | --- | --- | --- |\n{rows}\n")
+    return ("# Rules\n\nEvery check that `zoo check` and the site build run, with the file and "
+            "line of the key at fault. A rule's severity can be changed in `mkdocs.yml` "
+            "(`plugins: [zoo: {severity: {ZC106: warning}}]`), by code or by name; `zoo check` "
+            "reads the same setting. The card format itself is on "
+            "[Writing a card](writing-a-card.md).\n\n" + "\n".join(sections))
+
+
+def hardware_markdown(zoo: Zoo, site_url: str) -> str:
+    """The "Runs well on my hardware" page: pick features, see the models they run natively.
+
+    Args:
+        zoo: The zoo.
+        site_url: The site's base URL (unused: the page fetches its data relative to itself).
+
+    Returns:
+        Markdown (one heading, then one HTML block).
+    """
+    html = hardware_page(load_features(), [summary(record) for record in zoo.records])
+    return "# Runs well on my hardware\n\n" + html + "\n"
 
 
 PAGES: tuple[SitePage, ...] = (
+    SitePage("hardware.md", "Runs well on my hardware", hardware_markdown),
+    SitePage("writing-a-card.md", "Writing a card", card_markdown),
     SitePage("rules.md", "Rules", rules_markdown),
+    SitePage("provenance.md", "Provenance", contract_markdown),
+    SitePage("report.md", "Provenance and fairness report", report_page),
+    SitePage("vocab.md", "Vocabulary", vocab_page),
 )
 """Every generated page besides the index and the model pages, in nav order."""
 
@@ -76,9 +108,12 @@ def data_files(zoo: Zoo, site_url: str, documents: dict[str, dict[str, Any]]) ->
     """
     files = {f"models/{model_id}/model.jsonld": dumps(doc) for model_id, doc in documents.items()}
     files["models.json"] = dumps([summary(record) for record in zoo.records])
+    files[SCHEMA_NAME] = dumps(card_schema())
+    files["hardware.json"] = dumps(features_json(load_features()))
     graph = zoo_graph(zoo.records, site_url)
     files["zoo.jsonld"] = dumps(to_jsonld(graph, site_url))
     files["zoo.ttl"] = to_turtle(graph)
+    files["vocab/vocab.ttl"] = to_turtle(vocab_graph(site_url))
     return files
 
 
@@ -106,6 +141,12 @@ def summary(record: ModelRecord) -> dict[str, Any]:
         "size_bytes": facts.size_bytes if facts else None,
         "sha256": facts.sha256 if facts else None,
         "ok": record.ok,
+        "scheme": facts.precision.quantization.scheme if facts else None,
+        "opset_default": default_opset(facts.opsets) if facts else None,
+        "modality": modality(meta.get("pipeline_tag")),
+        "datasets": dataset_names(meta),
+        "signed": bool(record.signature and record.signature.verified),
+        "signer": record.signature.fingerprint if record.signature else None,
     }
 
 

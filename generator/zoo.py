@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.card import Card, parse_card
+from generator.cardrules import check_card
 from generator.crosscheck import crosscheck
 from generator.findings import Finding, Severity, ZooError, emit, with_severities
 from generator.inspect import InspectError, ModelFacts, inspect_model
+from generator.lineage import with_lineage
+from generator.signing import SignatureStatus, zoo_signature
+from generator.zoowide import ZooOptions, check_zoo
 
 CARD_NAME = "README.md"
 MODEL_SUFFIX = ".onnx"
@@ -33,6 +37,8 @@ class ModelRecord:
     model_path: Path | None
     facts: ModelFacts | None
     findings: tuple[Finding, ...]
+    signature: SignatureStatus | None = None
+    """The model's detached signature, checked against the zoo's keys; None when unsigned."""
 
     @property
     def name(self) -> str:
@@ -54,6 +60,15 @@ class Zoo:
     findings: tuple[Finding, ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How to read a zoo: what the `zoo` plugin's options say, for the build and the CLI alike."""
+
+    content: Path
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    options: ZooOptions = field(default_factory=ZooOptions)
+
+
 def shown(path: Path) -> str:
     """A path as findings show it: relative to the working directory when below it.
 
@@ -67,6 +82,18 @@ def shown(path: Path) -> str:
         return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def valid_id(name: str) -> bool:
+    """Tell whether a folder name can be a model's id (and a URL segment).
+
+    Args:
+        name: The folder name.
+
+    Returns:
+        True for letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+    """
+    return bool(_ID.match(name))
 
 
 def model_folders(content: Path) -> list[Path]:
@@ -95,6 +122,7 @@ def load_zoo(
     *,
     severities: Mapping[str, Severity] | None = None,
     inspector: Inspector = inspect_model,
+    options: ZooOptions | None = None,
 ) -> Zoo:
     """Read, inspect and cross-check every model under a content folder.
 
@@ -102,6 +130,7 @@ def load_zoo(
         content: The content folder, one sub-folder per model.
         severities: Rule code or name to the severity to use instead of the rule's own.
         inspector: How to read a model file (the site build passes a cached one).
+        options: Zoo-wide settings, such as the accuracy drop allowed along a lineage.
 
     Returns:
         The zoo; bad cards and models become findings, never exceptions.
@@ -110,7 +139,13 @@ def load_zoo(
         load_model(folder, severities=severities or {}, inspector=inspector)
         for folder in model_folders(content)
     )
-    findings = tuple(f for record in records for f in record.findings)
+    records = with_lineage(records, severities or {})
+    from generator.shapes import with_shape_findings  # here: shapes import this module
+
+    records = with_shape_findings(records, severities or {})
+    zoowide = check_zoo(records, options or ZooOptions())
+    findings = (*(f for record in records for f in record.findings),
+                *with_severities(zoowide, severities or {}))
     return Zoo(content, records, findings)
 
 
@@ -133,6 +168,7 @@ def load_model(
     if card_path.is_file():
         result = parse_card(card_path, shown(card_path))
         card, findings = result.card, list(result.findings)
+        findings.extend(check_card(card) if card else ())
     else:
         findings.append(emit("ZC113", shown(folder), 1, f"no {CARD_NAME} in the model folder",
                              "add a card: `zoo new` writes one from the model"))
@@ -146,8 +182,9 @@ def load_model(
     elif model_path:
         facts, problem = _inspect(model_path, inspector)
         findings.extend([problem] if problem else crosscheck(card, facts) if card and facts else ())
+    signature, bad = zoo_signature(model_path, folder.parent, shown)
     return ModelRecord(folder.name, folder, card, model_path, facts,
-                       with_severities(findings, severities))
+                       with_severities([*findings, *bad], severities), signature)
 
 
 def _inspect(path: Path, inspector: Inspector) -> tuple[ModelFacts | None, Finding | None]:
@@ -188,8 +225,7 @@ def _declared_model(
     folder: Path, declared: object, where: str, line: int
 ) -> tuple[Path | None, Finding | None]:
     if not isinstance(declared, str) or not declared:
-        return None, emit("ZC106", where, line, "`onnx.file` must be a file name",
-                          "write `file: model.onnx`")
+        return None, None  # the schema check reports the type
     relative = Path(declared)
     if relative.is_absolute() or ".." in relative.parts:
         return None, emit("ZC112", where, line, f"`onnx.file: {declared}` leaves the model folder",

@@ -40,6 +40,9 @@ onnx:
   file: model.onnx
   model_version: 1
   opset: {"": 17}
+  intended_use: "Testing zoo-cards."
+  limitations: "It computes one MatMul of ones."
+  privacy: {personal_data: false, consent_required: false}
 ---
 
 # Tiny classifier

@@ -94,14 +94,16 @@ _REQUESTING = {"script": "src", "img": "src", "link": "href", "iframe": "src", "
 
 
 def external_references(page: BeautifulSoup) -> list[str]:
-    """Every reference that would leave the site: assets, and links outside the card body."""
+    """Every reference that would leave the site: assets, and links outside the card body and
+    the hardware page's table of sources."""
     found = []
     for element in page.find_all(True):
         for attribute in ("src", "href", "data", "srcset", "action", "poster"):
             value = element.get(attribute)
             if not value:
                 continue
-            is_card_link = element.name == "a" and element.find_parent(class_="zoo-card-body")
+            is_card_link = element.name == "a" and element.find_parent(
+                class_=["zoo-card-body", "zoo-sources"])  # card links; the hardware sources
             host = urlsplit(str(value)).netloc
             if host and host != SITE_HOST and not is_card_link:
                 found.append(f"<{element.name} {attribute}={value}>")

@@ -1,0 +1,76 @@
+"""Semantic pages: the vocabulary page and the "Provenance and fairness report", as Markdown.
+
+Both are generated at build time from the zoo graph. Their anchors are IRIs of the graph: each
+project term's IRI (`{site}vocab/#term`) and each dataset's (`{site}report/#dataset-...`) leads
+to its entry on these pages. Links to the graph files are raw HTML, because those files are
+written after the build and mkdocs would report Markdown links to them as broken.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from generator.graph import GRAPH_FILES, zoo_graph
+from generator.query import Table, canned_queries, markdown_table, run_query
+from generator.vocab import vocab_markdown
+from generator.zoo import Zoo
+
+_DATASETS = """
+SELECT ?dataset ?name ?identifier ?partOf WHERE {
+  ?dataset a schema:Dataset ; schema:name ?name .
+  FILTER NOT EXISTS { ?dataset a fair4ml:MLModel }
+  OPTIONAL { ?dataset schema:identifier ?identifier }
+  OPTIONAL { ?dataset schema:isPartOf/schema:name ?partOf }
+}
+ORDER BY ?dataset
+"""
+
+
+def vocab_page(zoo: Zoo, site_url: str) -> str:
+    """The `/vocab/` page (the same for every zoo).
+
+    Args:
+        zoo: The zoo (unused).
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        Markdown.
+    """
+    return vocab_markdown(site_url)
+
+
+def report_page(zoo: Zoo, site_url: str) -> str:
+    """The "Provenance and fairness report": each canned query's result, and the datasets.
+
+    Args:
+        zoo: The zoo.
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        Markdown.
+    """
+    graph = zoo_graph(zoo.records, site_url)
+    files = ", ".join(f'<a href="../{name}">{name}</a>' for name in GRAPH_FILES)
+    sections = [
+        "# Provenance and fairness report\n\nWhat the zoo's cards state about data, lineage, "
+        f"licenses and precision, as SPARQL over the zoo graph ({files}; terms on the "
+        '<a href="../vocab/">vocabulary</a> page). Run any of these with '
+        "`zoo query NAME`; `zoo query --list` lists them.\n"
+    ]
+    for query in canned_queries().values():
+        table = run_query(graph, query.text, site_url)
+        sections.append(f"## {query.title}\n\n{query.description} (`zoo query {query.name}`)\n\n"
+                        f"{markdown_table(table)}")
+    sections.append(_datasets_section(graph, site_url))
+    return "\n".join(sections)
+
+
+def _datasets_section(graph: Graph, site_url: str) -> str:
+    table = run_query(graph, _DATASETS, site_url)
+    rows = tuple(
+        (f'<a id="{iri.partition("#")[2]}"></a>{name}', identifier, part_of)
+        for iri, name, identifier, part_of in table.rows
+    )
+    listed = markdown_table(Table(("Dataset", "Identifier", "Part of"), rows))
+    intro = "Every dataset the cards name, and the splits of it they use."
+    return f"## Datasets\n\n{intro}\n\n{listed}"
