@@ -30,3 +30,11 @@ def test_every_rule_has_a_family_a_unique_name_and_a_reason() -> None:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         assert rule.reason.endswith(".") and len(rule.reason) > 20
         assert isinstance(rule.severity, Severity)
+
+
+def test_the_public_surface_resolves_every_name_lazily() -> None:
+    import generator
+
+    assert sorted(generator.__all__) == sorted(generator._HOMES)
+    for name in generator.__all__:
+        assert getattr(generator, name).__module__.startswith("generator.") or name == "RULES"
