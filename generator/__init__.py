@@ -5,7 +5,8 @@ The public surface, re-exported once. The stages, each a module: `inspect` (ONNX
 `render` (to HTML), `plugin` (mkdocs) and `cli` (`zoo`).
 
 Names load on first use (PEP 562), so that `zoo inspect` and the runtime check at session start
-import only the stages they use.
+import only the stages they use. No exported name may equal a module's name: importing the module
+would bind the package attribute to it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from generator.card import Card, parse_card
-    from generator.crosscheck import crosscheck
     from generator.findings import RULES, Finding, Rule, Severity, ZooError
     from generator.inspect import InspectError, ModelFacts, inspect_model
     from generator.zoo import ModelRecord, Zoo, load_zoo
 
 _HOMES = {
     "Card": "card", "parse_card": "card",
-    "crosscheck": "crosscheck",
     "RULES": "findings", "Finding": "findings", "Rule": "findings", "Severity": "findings",
     "ZooError": "findings",
     "InspectError": "inspect", "ModelFacts": "inspect", "inspect_model": "inspect",
@@ -30,7 +29,7 @@ _HOMES = {
 }
 __all__ = [
     "RULES", "Card", "Finding", "InspectError", "ModelFacts", "ModelRecord", "Rule", "Severity",
-    "Zoo", "ZooError", "crosscheck", "inspect_model", "load_zoo", "parse_card",
+    "Zoo", "ZooError", "inspect_model", "load_zoo", "parse_card",
 ]
 
 
