@@ -35,7 +35,8 @@ OPEN = ("import sys\nfrom pathlib import Path\nimport onnxruntime\n"
         "onnxruntime.set_default_logger_severity(3)\n"
         "from generator.runtime import open_session\nfrom generator.verify import Policy\n"
         "policy = None if sys.argv[2] == '-' else Policy(require_annotated=True, "
-        "require_signed=True, licenses=frozenset({'apache-2.0'}), public_keys=(Path(sys.argv[2]),))\n"
+        "require_signed=True, licenses=frozenset({'apache-2.0'}), "
+        "public_keys=(Path(sys.argv[2]),))\n"
         "open_session(sys.argv[1], policy, providers=['CPUExecutionProvider'])\n")
 PLAIN = ("import sys, onnxruntime\nonnxruntime.set_default_logger_severity(3)\n"
          "onnxruntime.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n")

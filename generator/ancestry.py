@@ -8,6 +8,7 @@ folders, so a model page can draw its lineage diagram without the rest of the zo
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,55 @@ def ancestry(record: ModelRecord) -> tuple[Step, ...]:
         steps.append(_step(parent, name, parent_card, metric, current=False))
         parent = _base_model(parent_card)
     return tuple(reversed(steps))
+
+
+def descendants(record: ModelRecord) -> tuple[Step, ...]:
+    """The models of the same zoo whose cards name this model as their `base_model`.
+
+    Args:
+        record: The model.
+
+    Returns:
+        One step per child, by folder name, each scored with this model's preferred metric.
+    """
+    metric = preferred_metric(record.card.meta) if record.card else ""
+    content = record.folder.parent
+    names = _folder_names(content, content.stat().st_mtime_ns)
+    stamps = tuple(_mtime(f"{content}/{name}/{CARD_NAME}") for name in names)
+    steps = []
+    for child in _children(content, names, stamps).get(record.id, ()):
+        card = _sibling_card(content, child)
+        if card is not None and child != record.id:
+            steps.append(_step(child, card.name or child, card, metric, current=False))
+    return tuple(steps)
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+@functools.lru_cache(maxsize=8)
+def _children(
+    content: Path, names: tuple[str, ...], stamps: tuple[int, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Parent id to its children's ids, once per version of the zoo's cards (`stamps`)."""
+    index: dict[str, list[str]] = {}
+    for name, stamp in zip(names, stamps, strict=True):
+        card = _read_card(content / name / CARD_NAME, stamp) if stamp else None
+        parent = _base_model(card)
+        if parent:
+            index.setdefault(parent, []).append(name)
+    return {parent: tuple(children) for parent, children in index.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_names(content: Path, stamp: int) -> tuple[str, ...]:
+    """The model folders' names, listed once per version of the folder (`stamp`: its mtime)."""
+    return tuple(sorted(entry.name for entry in os.scandir(content) if entry.is_dir()
+                        and not entry.name.startswith((".", "_"))))
 
 
 def _step(model_id: str, name: str, card: Card | None, metric: str, *, current: bool) -> Step:

@@ -18,7 +18,8 @@ from generator.precision import FLOAT_FAMILY, INT_FAMILY
 _BAR_ROW = 30
 _BAR_LEFT = 130
 _BAR_WIDTH = 380
-_NODE_W, _NODE_H, _NODE_GAP = 190, 58, 70
+_NODE_W, _NODE_H, _NODE_GAP = 210, 58, 70
+_ROW_H = _NODE_H + 16
 _TREND_H = 70
 _NAME_CHARS = 24
 
@@ -112,80 +113,107 @@ def _bar(index: int, share: Share) -> str:
     )
 
 
-def lineage_chart(steps: Sequence[Step], chart_id: str = "zoo-lineage") -> Markup:
-    """Boxes for the models of a lineage, oldest on the left, with the trend of their score.
+def lineage_chart(
+    steps: Sequence[Step], children: Sequence[Step] = (), chart_id: str = "zoo-lineage"
+) -> Markup:
+    """Boxes for a model's lineage (oldest left), its children (right) and the score's trend.
+
+    Each child's box shows its score's change from the model's.
 
     Args:
-        steps: The lineage, oldest first.
-        chart_id: The id prefix of the SVG's title and description.
+        steps: The lineage, oldest first; the last step is the model.
+        children: The models of the zoo made from this one.
+        chart_id: The id prefix of the SVG's title, description and arrow.
 
     Returns:
         The SVG.
     """
-    scored = [s for s in steps if s.score is not None]
-    trend = len(scored) >= 2
-    width = len(steps) * _NODE_W + (len(steps) - 1) * _NODE_GAP + 20
-    height = _NODE_H + 44 + (_TREND_H if trend else 0)
-    parts = [_node(i, step) for i, step in enumerate(steps)]
-    parts += [_edge(i, step) for i, step in enumerate(steps) if i > 0]
+    rows = max(1, len(children))
+    trend = len([s for s in steps if s.score is not None]) >= 2
+    columns = len(steps) + (1 if children else 0)
+    width = columns * _NODE_W + (columns - 1) * _NODE_GAP + 20
+    body = 10 + rows * _ROW_H
+    height = body + 20 + (_TREND_H if trend else 0)
+    here = len(steps) - 1
+    parts = [_node(_x(i), 10, step) for i, step in enumerate(steps)]
+    parts += [_edge((_x(i - 1) + _NODE_W, 10), (_x(i), 10), s.relation, chart_id)
+              for i, s in enumerate(steps) if i > 0]
+    base = steps[-1].score if steps else None
+    for row, child in enumerate(children):
+        y = 10 + row * _ROW_H
+        parts.append(_node(_x(here + 1), y, child, base))
+        parts.append(_edge((_x(here) + _NODE_W, 10), (_x(here + 1), y), child.relation, chart_id))
     if trend:
-        parts.append(_trend(steps))
+        parts.append(_trend(steps, body + 10))
     return Markup(
         f'<svg class="zoo-chart zoo-chart--lineage" viewBox="0 0 {width} {height}" '
         f'style="max-width:{width}px" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
         f' xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">Lineage</title>'
-        f'<desc id="{chart_id}-desc">{escape(lineage_text(steps))}</desc>{"".join(parts)}</svg>'
+        f'<desc id="{chart_id}-desc">{escape(lineage_text(steps, children))}</desc>'
+        f'<defs><marker id="{chart_id}-arrow" class="zoo-arrow" viewBox="0 0 10 10" refX="9" '
+        f'refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z"/></marker></defs>{"".join(parts)}</svg>'
     )
 
 
-def lineage_text(steps: Sequence[Step]) -> str:
+def lineage_text(steps: Sequence[Step], children: Sequence[Step] = ()) -> str:
     """The lineage in words, for the SVG's description.
 
     Args:
         steps: The lineage, oldest first.
+        children: The models made from the last step.
 
     Returns:
         For example `Digits MLP (FP32), accuracy 0.9733; quantized to Digits MLP (INT8), ...`.
     """
     words = []
     for index, step in enumerate(steps):
-        score = f", {step.metric} {step.score:.4f}" if step.score is not None else ""
         joint = f"{step.relation or 'derived'} to " if index else ""
-        words.append(f"{joint}{step.name}{score}")
-    return "; ".join(words)
+        words.append(f"{joint}{step.name}{_score_words(step)}")
+    text = "; ".join(words)
+    if children:
+        made = ", ".join(f"{c.name} ({c.relation or 'derived'}{_score_words(c)})" for c in children)
+        text += f"; made from it in this zoo: {made}"
+    return text
+
+
+def _score_words(step: Step) -> str:
+    return f", {step.metric} {step.score:.4f}" if step.score is not None else ""
 
 
 def _x(index: int) -> int:
     return 10 + index * (_NODE_W + _NODE_GAP)
 
 
-def _node(index: int, step: Step) -> str:
-    x = _x(index)
+def _node(x: int, y: int, step: Step, base: float | None = None) -> str:
     label = step.name if len(step.name) <= _NAME_CHARS else step.name[: _NAME_CHARS - 1] + "…"
     score = f"{step.metric} {step.score:.4f}" if step.score is not None else "no score in card"
+    if step.score is not None and base is not None:
+        score += f" ({step.score - base:+.4f})"
     kind = " zoo-node--current" if step.current else ""
     return (  # no SVG <a>: Material's instant navigation cannot handle one; the list links
         f'<g class="zoo-node{kind}" data-model="{escape(step.id)}"><title>{escape(step.name)}'
-        f'</title><rect x="{x}" y="10" width="{_NODE_W}" height="{_NODE_H}" rx="6"/>'
-        f'<text x="{x + 10}" y="34" class="zoo-node-name">{escape(label)}</text>'
-        f'<text x="{x + 10}" y="54" class="zoo-node-score">{escape(score)}</text></g>'
+        f'</title><rect x="{x}" y="{y}" width="{_NODE_W}" height="{_NODE_H}" rx="6"/>'
+        f'<text x="{x + 10}" y="{y + 24}" class="zoo-node-name">{escape(label)}</text>'
+        f'<text x="{x + 10}" y="{y + 44}" class="zoo-node-score">{escape(score)}</text></g>'
     )
 
 
-def _edge(index: int, step: Step) -> str:
-    start, end, y = _x(index - 1) + _NODE_W, _x(index), 10 + _NODE_H / 2
+def _edge(start: tuple[int, int], end: tuple[int, int], relation: str, chart_id: str) -> str:
+    (x1, y1), (x2, y2) = start, end
+    y1, y2 = y1 + _NODE_H // 2, y2 + _NODE_H // 2
     return (
-        f'<g class="zoo-edge"><line x1="{start + 2}" y1="{y}" x2="{end - 8}" y2="{y}"/>'
-        f'<path d="M{end - 2},{y} l-8,-5 v10 z"/>'
-        f'<text x="{(start + end) / 2}" y="{y - 8}" text-anchor="middle">'
-        f"{escape(step.relation or 'derived')}</text></g>"
+        f'<g class="zoo-edge"><line x1="{x1 + 2}" y1="{y1}" x2="{x2 - 2}" y2="{y2}" '
+        f'marker-end="url(#{chart_id}-arrow)"/>'
+        f'<text x="{x2 - 8}" y="{y2 - 8}" text-anchor="end">'
+        f"{escape(relation or 'derived')}</text></g>"
     )
 
 
-def _trend(steps: Sequence[Step]) -> str:
+def _trend(steps: Sequence[Step], top: int) -> str:
     scores = [s.score for s in steps if s.score is not None]
     low, high = min(scores), max(scores)
-    top, bottom = _NODE_H + 40, _NODE_H + 30 + _TREND_H
+    bottom = top + _TREND_H - 20
     points = []
     for index, step in enumerate(steps):
         if step.score is None:

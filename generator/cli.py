@@ -325,9 +325,13 @@ def _query(args: argparse.Namespace) -> int:
     )
     from generator.zoo import load_zoo
 
-    if args.list or not args.query:
+    if args.list:
         sys.stdout.write(listing())
-        return 0 if args.list else 2
+        return 0
+    if not args.query:
+        print("zoo query: name a query (`zoo query --list` lists them) or give SPARQL",
+              file=sys.stderr)
+        return 2
     try:
         sparql, canned = resolve(args.query)
         params = parse_params(args.param)

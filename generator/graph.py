@@ -11,6 +11,7 @@ model's triples in the zoo graph.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,6 +25,9 @@ from generator.vocab import term_iri
 from generator.zoo import ModelRecord
 
 ONNX_MEDIA_TYPE = "application/onnx"
+HUB = "https://huggingface.co/"
+"""Where a `base_model` outside the zoo lives: Hugging Face card keys keep their Hub meaning."""
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
 GRAPH_FILES = {"zoo.jsonld": "application/ld+json", "zoo.ttl": "text/turtle"}
 """The zoo graph's files, at the site's root, with their media types."""
 
@@ -39,6 +43,24 @@ def model_iri(site_url: str, model_id: str) -> URIRef:
         The IRI.
     """
     return URIRef(f"{site_url}models/{model_id}/")
+
+
+def parent_iri(base_model: object, site_url: str, known_ids: Iterable[str]) -> URIRef | None:
+    """The IRI of a card's `base_model`: its page when it is in the zoo, else its Hub page.
+
+    Args:
+        base_model: The card's `base_model` value.
+        site_url: The site's base URL, ending in `/`.
+        known_ids: The ids of the zoo.
+
+    Returns:
+        The IRI, or None when there is no base model or it is not a Hub id (`org/name`).
+    """
+    if not isinstance(base_model, str):
+        return None
+    if base_model in set(known_ids):
+        return model_iri(site_url, base_model)
+    return URIRef(HUB + base_model) if _HUB_ID.fullmatch(base_model) else None
 
 
 def new_graph(site_url: str) -> Graph:
@@ -75,10 +97,9 @@ def model_graph(record: ModelRecord, site_url: str, known_ids: Iterable[str] = (
     _add_license(graph, subject, meta)
     _add_card_statements(graph, subject, meta, site_url)
     _add_catalog(graph, subject, site_url)
-    base = meta.get("base_model")
-    parent = model_iri(site_url, base) if isinstance(base, str) and base in set(known_ids) else None
+    parent = parent_iri(meta.get("base_model"), site_url, known_ids)
     datasets = add_datasets(graph, subject, meta, site_url)
-    add_lineage(graph, subject, meta, parent, datasets)
+    add_lineage(graph, subject, meta, parent, datasets, site_url)
     add_evaluations(graph, subject, meta, site_url)
     if record.facts and record.model_path:
         _add_facts(graph, subject, record.facts, site_url)

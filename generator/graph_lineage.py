@@ -140,6 +140,7 @@ def add_lineage(
     meta: Mapping[str, Any],
     parent: URIRef | None,
     datasets: Mapping[str, list[URIRef]],
+    site_url: str,
 ) -> None:
     """Add how the model was made from its parent: PROV-O derivation, activity and agent.
 
@@ -149,6 +150,7 @@ def add_lineage(
         meta: The card's front matter.
         parent: The parent model's IRI, when the parent is in the zoo.
         datasets: The model's dataset nodes by role.
+        site_url: The site's base URL, ending in `/`.
     """
     step = _onnx(meta).get("lineage_step")
     step = step if isinstance(step, Mapping) else {}
@@ -158,7 +160,7 @@ def add_lineage(
     activity = URIRef(f"{subject}#generation")
     graph.add((subject, PROV.wasGeneratedBy, activity))
     graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, RDF.type, _activity_class(graph, subject, relation)))
+    graph.add((activity, RDF.type, term_iri(site_url, ACTIVITIES.get(relation, "Conversion"))))
     if method := text(step.get("method")):
         graph.add((activity, SDO.description, Literal(method)))
     if parent is not None:
@@ -171,11 +173,6 @@ def add_lineage(
     for node in used:
         graph.add((activity, PROV.used, node))
     _add_agent(graph, subject, activity, step)
-
-
-def _activity_class(graph: Graph, subject: URIRef, relation: str) -> URIRef:
-    site_url = str(subject).split("models/", 1)[0]
-    return term_iri(site_url, ACTIVITIES.get(relation, "Conversion"))
 
 
 def _add_agent(graph: Graph, subject: URIRef, activity: URIRef, step: Mapping[str, Any]) -> None:

@@ -15,7 +15,8 @@ from generator.findings import ZooError
 
 FAIR4ML = Namespace("https://w3id.org/fair4ml#")
 SPDX_LICENSES = "https://spdx.org/licenses/"
-__all__ = ["FAIR4ML", "PROV", "SDO", "SPDX_LICENSES", "XSD", "context", "refuse_remote", "vocab"]
+__all__ = ["FAIR4ML", "PROV", "SDO", "SPDX_LICENSES", "XSD", "context", "expand_offline",
+           "refuse_remote", "vocab"]
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 """The base IRI when `site_url` is not configured: where `mkdocs serve` shows the site."""
@@ -63,3 +64,25 @@ def refuse_remote(url: str, options: dict[str, Any] | None = None) -> NoReturn:
         ZooError: Always.
     """
     raise ZooError(f"refusing to fetch a remote JSON-LD document: {url}")
+
+
+def expand_offline(document: dict[str, Any], base: str | None = None) -> list[Any]:
+    """Expand a JSON-LD document with pyld, refusing every remote context.
+
+    Args:
+        document: The compact document.
+        base: The base IRI for relative references, such as the page's URL.
+
+    Returns:
+        The expanded document.
+
+    Raises:
+        ZooError: When the document names a remote context (wrapped by pyld's `JsonLdError`).
+    """
+    from pyld import jsonld
+
+    options: dict[str, Any] = {"documentLoader": refuse_remote}
+    if base is not None:
+        options["base"] = base
+    expanded: list[Any] = jsonld.expand(document, options)
+    return expanded

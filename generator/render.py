@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 import nh3
 
-from generator.ancestry import ancestry
+from generator.ancestry import ancestry, descendants
 from generator.charts import lineage_chart, precision_chart
 from generator.facets import dataset_names
 from generator.hardware import HardwareFeature, reduced, runs_natively
@@ -142,12 +142,12 @@ def model_page(record: ModelRecord, body_html: str) -> str:
         The page's HTML.
     """
     heading, body = _split_heading(sanitize(body_html))
-    facts, steps = record.facts, ancestry(record)
+    facts, steps, children = record.facts, ancestry(record), descendants(record)
     return _render("model.html", record=record, heading=heading, body=body, meta=_meta(record),
                    inputs=port_descriptions(record, "inputs"),
                    outputs=port_descriptions(record, "outputs"),
-                   datasets=dataset_names(_meta(record)), steps=steps,
-                   lineage_svg=lineage_chart(steps),
+                   datasets=dataset_names(_meta(record)), steps=steps, children=children,
+                   lineage_svg=lineage_chart(steps, children),
                    precision_svg=precision_chart(facts.precision.tensors) if facts else "")
 
 

@@ -11,7 +11,9 @@ session = open_session("model.onnx", Policy(require_signed=True, public_keys=(ke
 The check reads the file's metadata with the streaming reader (`generator.inspect`), which never
 loads the weights; onnxruntime then loads the model as it always does. The default policy only
 warns, so existing callers keep working; a model whose external data leaves its folder or is a
-hardlink is refused under every policy, before a session exists.
+hardlink is refused under every policy, before a session exists. The file is checked, then
+opened by path: keep models where only their publisher can write, or a swap between the two
+steps goes unseen.
 """
 
 from __future__ import annotations

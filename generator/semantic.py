@@ -57,12 +57,20 @@ def report_page(zoo: Zoo, site_url: str) -> str:
         '<a href="../vocab/">vocabulary</a> page). Run any of these with '
         "`zoo query NAME`; `zoo query --list` lists them.\n"
     ]
+    ids = {record.id for record in zoo.records}
     for query in canned_queries().values():
-        table = run_query(graph, query.text, site_url)
+        table = _linked(run_query(graph, query.text, site_url), ids)
         sections.append(f"## {query.title}\n\n{query.description} (`zoo query {query.name}`)\n\n"
                         f"{markdown_table(table)}")
     sections.append(_datasets_section(graph, site_url))
     return "\n".join(sections)
+
+
+def _linked(table: Table, ids: set[str]) -> Table:
+    """The table with each model id as a link to the model's page."""
+    rows = tuple(tuple(f"[{cell}](models/{cell}/README.md)" if cell in ids else cell
+                       for cell in row) for row in table.rows)
+    return Table(table.columns, rows)
 
 
 def _datasets_section(graph: Graph, site_url: str) -> str:

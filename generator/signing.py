@@ -179,13 +179,19 @@ def zoo_signature(model: Path | None, content: Path, shown: Callable[[Path], str
         shown: How findings show a path.
 
     Returns:
-        The status (None when unsigned), and a finding when the signature does not hold.
+        The status (None when unsigned), and a finding for a signature that does not hold and
+        for each `.sig` beside it that signs no model of the folder.
     """
-    path = signature_path(model) if model else None
-    if model is None or path is None or not path.is_file():
+    if model is None:
         return None, []
+    path = signature_path(model)
+    stray = [emit("ZC351", shown(sig), 1, f"{sig.name} signs no model file of this folder",
+                  "remove it, or put back the model it signs")
+             for sig in sorted(model.parent.glob(f"*{SIGNATURE_SUFFIX}")) if sig != path]
+    if not path.is_file():
+        return None, stray
     status = check_signature(model, path, trusted_keys(content))
-    return status, signature_findings(status, shown(path), explicit_key=False)
+    return status, [*signature_findings(status, shown(path), explicit_key=False), *stray]
 
 
 def signature_findings(status: SignatureStatus, shown: str, *, explicit_key: bool) -> list[Finding]:

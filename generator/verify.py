@@ -300,6 +300,9 @@ def _signature_checks(path: Path, policy: Policy, zoo: Zoo | None) -> Iterator[F
     keys = policy.public_keys or (trusted_keys(zoo.content) if zoo else ())
     status = check_signature(path, signature, keys)
     found = signature_findings(status, shown(signature), explicit_key=bool(policy.public_keys))
+    if not keys:  # nothing to check it with: say so, without a warning on every session
+        found = [replace(f, severity=Severity.INFO, message=f"{f.message} (no public key given)")
+                 for f in found]
     yield from (_required(f, policy.require_signed) for f in found)
 
 

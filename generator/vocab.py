@@ -22,13 +22,13 @@ class Term:
         name: The IRI's fragment, such as `precision`.
         kind: `Class` or `Property`.
         definition: What the term means, in one or two sentences.
-        range: For a property, what its values are, in words.
+        values: For a property, what its values are, in words.
     """
 
     name: str
     kind: str
     definition: str
-    range: str = ""
+    values: str = ""
 
 
 TERMS: tuple[Term, ...] = (
@@ -127,7 +127,7 @@ def vocab_markdown(site_url: str) -> str:
         Markdown.
     """
     rows = "\n".join(
-        f'| <a id="{t.name}"></a>`zoo:{t.name}` | {t.kind} | {t.range or "-"} | {t.definition} |'
+        f'| <a id="{t.name}"></a>`zoo:{t.name}` | {t.kind} | {t.values or "-"} | {t.definition} |'
         for t in TERMS)
     return (f"# Vocabulary\n\nThe zoo's own terms, for what schema.org, FAIR4ML and PROV-O do not "
             f"say. Each term's IRI is `{vocab(site_url)}` followed by its name, and leads here. "

@@ -199,8 +199,8 @@ def test_text_and_opset_range_combine_and_the_state_is_in_the_url(
     page.fill("#zoo-opset-max", "16")
     check_facet(page, "families", "BF16")
     assert visible_ids(page) == ["digits-mlp-bf16"]
+    page.wait_for_function("location.search === '?q=digits&families=BF16&opset=-16'")
     shared = page.url
-    assert urlsplit(shared).query == "q=digits&families=BF16&opset=-16"
     page.goto("about:blank")
     open_index(page, sample_site, "?" + urlsplit(shared).query)
     assert visible_ids(page) == ["digits-mlp-bf16"]
@@ -255,6 +255,9 @@ def test_the_index_screenshot_is_saved(page: Page, sample_site: Served, watch: W
     target = ARTIFACTS / "index.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+    check_facet(page, "families", "INT8")  # the README's picture (docs/screenshot-index.png)
+    page.screenshot(path=str(ARTIFACTS / "screenshot-index.png"),
+                    clip={"x": 0, "y": 0, "width": 1280, "height": 760})
     assert (watch.foreign, watch.errors) == ([], [])
 
 
@@ -288,3 +291,57 @@ def test_a_crafted_card_executes_nothing(page: Page, evil_site: Served, watch: W
     assert visible_ids(page) == ["evil"]
     assert page.evaluate("window.__pwned === undefined")
     assert watch.foreign == []
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("browser-big")
+    from conftest import SITE_CONFIG
+    (root / "mkdocs.yml").write_text(SITE_CONFIG)
+    zoo = TmpZoo(root)
+    for number in range(120):
+        zoo.add(f"m{number:03d}", CARD.replace("# Tiny classifier", f"# Tiny {number:03d}"))
+    served = serve(_build(root).site)
+    yield served
+    served.stop()
+
+
+def test_a_big_zoo_draws_a_hundred_rows_at_a_time(
+    page: Page, big_site: Served, watch: Watch
+) -> None:
+    open_index(page, big_site)
+    assert len(visible_ids(page)) == 100
+    assert page.text_content("#zoo-filter-count") == "120 of 120 models (the first 100 shown)"
+    page.click("#zoo-filter-more")
+    assert len(visible_ids(page)) == 120 and page.is_hidden("#zoo-filter-more")
+    page.fill("#zoo-filter-input", "tiny 11")
+    assert visible_ids(page) == ["m011", "m110", "m111", "m112", "m113", "m114", "m115", "m116",
+                                 "m117", "m118", "m119"]
+    assert (watch.foreign, watch.errors) == ([], [])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_mobile_layout_fits_the_screen_in_both_palettes(
+    browser: Browser, sample_site: Served, scheme: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
+                                  is_mobile=True)
+    tab = context.new_page()
+    for path in ("", "models/digits-mlp-int8-qdq/", "hardware/"):
+        tab.goto(sample_site.url + path)
+        tab.wait_for_load_state("networkidle")
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    palette = tab.get_attribute("body", "data-md-color-scheme")
+    assert palette == ("slate" if scheme == "dark" else "default")
+    context.close()
+
+
+def test_the_copy_button_copies_the_sha256(browser: Browser, sample_site: Served) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(sample_site.url + "models/digits-mlp-int8-qdq/")
+    tab.click("button.zoo-copy")
+    tab.wait_for_function("document.querySelector('button.zoo-copy').textContent === 'Copied'")
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied == "b72d5e76b549ff0948eb4f2ef7344c1f210ec37eb090550d32d26a4d353bbf63"
+    context.close()

@@ -244,3 +244,39 @@ def test_external_data_that_is_a_hardlink_is_refused(
     assert _reasons(lines) == [
         f"{model}:1: ZC360 error: external data `weights.bin` of tensor `B`: a hardlink (2 names "
         "for one file) (hint: keep external data as plain files inside the model's folder)"]
+
+
+def test_a_signature_without_a_key_to_check_it_is_reported_not_failed(
+        signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fingerprint = json.loads(signature_path(signed).read_text())[
+        "verificationMaterial"]["publicKey"]["hint"]
+    code, lines = _verify(capsys, str(signed))
+    assert code == 0
+    assert _reasons(lines) == [
+        f"{signed}.sig:1: ZC353 info: signed by key {fingerprint[:16]}, which is not a trusted "
+        "key (no public key given) (hint: add the signer's public key to .keys/ in the content "
+        "folder)"]
+    code, lines = _verify(capsys, str(signed), "--require", "signed")
+    assert code == 1
+    assert _codes(lines) == ["ZC353 error"]
+
+
+def test_require_hash_passes_once_the_zoo_pins_both_hashes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.inspect import sha256_of
+
+    model = annotated_child(tmp_path)
+    content = model.parents[1]
+    code, lines = _verify(capsys, str(model), "--require", "hash", "--zoo", str(content))
+    assert code == 1
+    assert _codes(lines) == ["ZC348 error", "ZC350 info"]
+    card = content / CHILD / "README.md"
+    pinned = next(line.split('"')[1] for line in card.read_text().splitlines()
+                  if line.strip().startswith("sha256:"))
+    card.write_text(card.read_text().replace(pinned, sha256_of(model)))
+    code, lines = _verify(capsys, str(model), "--require", "hash", "--zoo", str(content))
+    assert code == 0
+    assert lines[1:4] == [f"  ok: provenance of `{CHILD}` parses",
+                          "  ok: precision INT8/FP32 matches the graph",
+                          f"  ok: sha256 pinned by the card of `{CHILD}`"]
+    assert lines[4] == f"  ok: parent `{PARENT}` hash matches the zoo"

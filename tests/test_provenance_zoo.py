@@ -123,3 +123,23 @@ def test_unreadable_embedded_provenance_is_a_zoo_check_error(tmp_path: Path) -> 
     assert [f.message for f in found] == [
         "model.onnx: `zoo.provenance` is not JSON (Expecting property name enclosed in double "
         "quotes: line 1 column 2 (char 1))"]
+
+
+def test_a_signature_that_signs_no_model_of_its_folder_is_an_error(tmp_zoo: TmpZoo) -> None:
+    _signed_zoo(tmp_zoo)
+    folder = tmp_zoo.content / "m"
+    shutil.copy(folder / "model.onnx.sig", folder / "old.onnx.sig")
+    record = load_zoo(tmp_zoo.content).records[0]
+    assert [(f.path, f.code, f.message) for f in record.findings if f.code.startswith("ZC35")] \
+        == [(str(folder / "old.onnx.sig"), "ZC351",
+             "old.onnx.sig signs no model file of this folder")]
+
+
+def test_provenance_that_names_another_parent_than_the_card_is_an_error(tmp_path: Path) -> None:
+    content = copy_models(tmp_path / "content", CHILD, PARENT)
+    _annotate(content, CHILD)
+    card = content / CHILD / "README.md"
+    card.write_text(card.read_text().replace(f"base_model: {PARENT}", "base_model: other-mlp"))
+    found = [f.message for f in load_zoo(content).findings if f.code == "ZC349"]
+    assert found == [f"the card's base_model is `other-mlp`, the embedded provenance names "
+                     f"`{PARENT}`"]

@@ -181,6 +181,9 @@ def test_zoo_query_reports_usage_errors(
     assert main(["query", "precision", "--param", "INT8"]) == 2
     assert capsys.readouterr().err == (
         "zoo query: --param INT8: write NAME=VALUE, e.g. family=INT8\n")
+    assert main(["query"]) == 2
+    assert capsys.readouterr().err == (
+        "zoo query: name a query (`zoo query --list` lists them) or give SPARQL\n")
     assert main(["query", "SELECT nonsense"]) == 2
     assert capsys.readouterr().err.startswith("zoo query: the query does not parse: ")
 
@@ -202,3 +205,19 @@ def test_the_report_page_shows_each_canned_query(tmp_path: Path) -> None:
     assert shown[:3] == [EXPECTED["lineage"].rows, EXPECTED["no-provenance"].rows,
                          EXPECTED["precision"].rows]
     assert page.get_text().count("No models.") == 3
+
+
+def derived(parent: str) -> str:
+    return CARD.replace("tags: [onnx, fp32]\n", f"tags: [onnx, fp32]\nbase_model: {parent}\n"
+                        "base_model_relation: finetune\n").replace(
+        "  model_version: 1\n", "  model_version: 1\n  lineage_step: {tool: trainer}\n")
+
+
+def test_a_lineage_chain_goes_down_every_step(tmp_path: Path) -> None:
+    content = make_zoo(tmp_path, {"base": CARD, "mid": derived("base"), "leaf": derived("mid")})
+    graph = zoo_graph(load_zoo(content).records, SITE)
+    assert run_query(graph, canned_queries()["lineage"].text, SITE).rows == (
+        ("base", "base", "", "", "", ""),
+        ("base", "mid", "base", "FineTuning", "trainer", ""),
+        ("base", "leaf", "mid", "FineTuning", "trainer", ""),
+    )

@@ -1,4 +1,9 @@
-"""The semantic layer, read the way crawlers read it: extruct, then pyld offline, then rdflib."""
+"""The semantic layer, read the way crawlers read it: extruct, then pyld offline, then rdflib.
+
+The golden document (tests/golden/) changes only on purpose: after a deliberate change to the
+graph, regenerate it with `ZOO_REGENERATE_GOLDEN=1 pytest tests/test_semantic.py -k golden` and
+review its diff.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from rdflib.compare import isomorphic
 
 from generator.card import parse_card
 from generator.findings import ZooError
-from generator.namespaces import FAIR4ML, refuse_remote
+from generator.namespaces import FAIR4ML, expand_offline, refuse_remote
 from generator.vocab import NAMES, TERMS
 
 SITE = "https://zoo-cards.example.org/"
@@ -52,7 +57,7 @@ def crawl(built: TmpZoo, model_id: str) -> tuple[dict[str, object], Graph]:
     html = (built.site / "models" / model_id / "index.html").read_text(encoding="utf-8")
     documents = extruct.extract(html, base_url=url, syntaxes=["json-ld"], uniform=False)["json-ld"]
     assert len(documents) == 1
-    expanded = jsonld.expand(documents[0], {"documentLoader": refuse_remote, "base": url})
+    expanded = expand_offline(documents[0], base=url)
     return documents[0], Graph().parse(data=json.dumps(expanded), format="json-ld")
 
 
@@ -87,17 +92,21 @@ def test_each_page_holds_exactly_its_models_triples_of_zoo_ttl(
 
 def test_zoo_jsonld_and_zoo_ttl_are_the_same_graph(built: TmpZoo, zoo_ttl: Graph) -> None:
     document = json.loads((built.site / "zoo.jsonld").read_text())
-    expanded = jsonld.expand(document, {"documentLoader": refuse_remote})
+    expanded = expand_offline(document)
     graph = Graph().parse(data=json.dumps(expanded), format="json-ld")
     assert set(graph) == set(zoo_ttl)
     models = set(zoo_ttl.subjects(RDF.type, FAIR4ML.MLModel))
     assert models == {URIRef(f"{SITE}models/{model_id}/") for model_id in SAMPLE_IDS}
 
 
-def test_a_remote_context_is_refused() -> None:
+@pytest.mark.parametrize("expand", [
+    expand_offline,
+    lambda doc: jsonld.expand(doc, {"documentLoader": refuse_remote}),
+])
+def test_a_remote_context_is_refused(expand: object) -> None:
+    assert callable(expand)
     with pytest.raises(jsonld.JsonLdError) as raised:
-        jsonld.expand({"@context": "https://schema.org/", "name": "x"},
-                      {"documentLoader": refuse_remote})
+        expand({"@context": "https://schema.org/", "name": "x"})
     chain: list[BaseException] = []
     error: BaseException | None = raised.value
     while error is not None:
@@ -251,3 +260,28 @@ def test_a_fine_tune_is_fine_tuned_from_its_parent(tmp_zoo: TmpZoo) -> None:
     assert set(graph.objects(activity, ns.PROV.used)) == {
         base, URIRef(f"{site}report/#dataset-tiny-set-train")}
     assert graph.value(activity, ns.SDO.description) == Literal("three epochs")
+
+
+def test_a_base_model_outside_the_zoo_is_its_hub_page(tmp_path: Path) -> None:
+    from conftest import tiny_model
+
+    from generator.graph import zoo_graph
+    from generator.zoo import load_zoo
+
+    card = CARD.replace("tags: [onnx, fp32]\n", "tags: [onnx, fp32]\nbase_model: org/base-1.0\n"
+                        "base_model_relation: quantized\n")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text(card)
+    tiny_model(tmp_path / "m" / "model.onnx")
+    graph = zoo_graph(load_zoo(tmp_path).records, SITE)
+    model, hub = URIRef(f"{SITE}models/m/"), URIRef("https://huggingface.co/org/base-1.0")
+    assert list(graph.objects(model, ns.PROV.wasDerivedFrom)) == [hub]
+    assert list(graph.objects(URIRef(f"{model}#generation"), ns.PROV.used)) == [hub]
+    assert list(graph.triples((hub, None, None))) == []
+
+
+def test_the_report_links_model_ids_to_their_pages(built: TmpZoo) -> None:
+    page = BeautifulSoup((built.site / "report" / "index.html").read_text(), "html.parser")
+    links = {a.get_text(): a["href"] for a in page.select("article table a[href]")}
+    assert links["digits-mlp-int8-qdq"] == "../models/digits-mlp-int8-qdq/"
+    assert set(links) == set(SAMPLE_IDS)

@@ -115,8 +115,19 @@ def test_the_lineage_diagram_goes_from_parent_to_model_with_the_accuracy(built: 
     ]
     assert page.select_one(".zoo-steps a")["href"] == "../digits-mlp-fp32/"
     root = soup(built.site / "models" / "digits-mlp-fp32" / "index.html")
-    assert len(root.select("svg.zoo-chart--lineage g.zoo-node")) == 1
+    svg = root.select_one("svg.zoo-chart--lineage")
+    assert [g["data-model"] for g in svg.select("g.zoo-node")] == [
+        "digits-mlp-fp32", "digits-mlp-bf16", "digits-mlp-fp16", "digits-mlp-int8-dynamic",
+        "digits-mlp-int8-qdq"]
+    assert [t.get_text() for t in svg.select(".zoo-node-score")] == [
+        "accuracy 0.9733"] + ["accuracy 0.9733 (+0.0000)"] * 4
+    assert not svg.select(".zoo-trend")
+    assert [a["href"] for a in root.select(".zoo-children a")] == [
+        "../digits-mlp-bf16/", "../digits-mlp-fp16/", "../digits-mlp-int8-dynamic/",
+        "../digits-mlp-int8-qdq/"]
     assert root.select_one(".zoo-lineage figcaption").get_text().startswith("The card names no")
+    iris = soup(built.site / "models" / "iris-logreg" / "index.html")
+    assert len(iris.select("svg.zoo-chart--lineage g.zoo-node")) == 1
 
 
 def test_the_hardware_page_lists_features_with_sources_and_models(built: TmpZoo) -> None:
@@ -198,3 +209,12 @@ def test_ancestry_stops_at_a_cycle_and_names_an_outside_parent(tmp_zoo: TmpZoo) 
     outside = ancestry(records["c"])
     assert [(s.id, s.in_zoo, s.current) for s in outside] == [
         ("org/outside", False, False), ("c", True, True)]
+
+
+def test_search_indexes_dataset_producer_and_precision_of_a_model(built: TmpZoo) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    doc = next(d for d in index["docs"] if d["location"] == "models/digits-mlp-int8-qdq/")
+    assert doc["title"] == "Digits MLP (INT8 QDQ)"
+    assert doc["text"].startswith("Task image-classification Precision INT8 FP32 qdq quantization "
+                                  "License apache-2.0 Datasets scikit-learn/digits, scikit-learn "
+                                  "digits Opset ai.onnx 16, ai.onnx.ml 1 Producer onnx.quantize")

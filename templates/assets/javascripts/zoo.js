@@ -14,6 +14,7 @@
     { key: "signed", label: "Signed" }
   ];
   var REDUCED_OFF = { FP32: true, FP64: true };
+  var PAGE = 100;  /* rows drawn at a time: a filter's cost stays flat as the zoo grows */
 
   function siteRoot() {
     var config = document.getElementById("__config");
@@ -58,6 +59,8 @@
     this.box = document.getElementById("zoo-filter-input");
     this.count = document.getElementById("zoo-filter-count");
     this.empty = document.getElementById("zoo-filter-empty");
+    this.more = document.getElementById("zoo-filter-more");
+    this.limit = PAGE;
     this.models = models.map(function (entry) {
       return { entry: entry, text: haystack(entry), row: null, shown: true };
     });
@@ -142,17 +145,25 @@
   Index.prototype.apply = function () {
     var state = this.state();
     var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
+    var found = 0;
     for (var i = 0; i < this.models.length; i += 1) {
       var model = this.models[i];
       var match = this.matches(model, words, state);
-      if (model.row && match !== model.shown) { model.row.hidden = !match; }
-      model.shown = match;
-      shown += match ? 1 : 0;
+      var show = match && found < this.limit;
+      if (model.row && show !== model.shown) { model.row.hidden = !show; }
+      model.shown = show;
+      found += match ? 1 : 0;
     }
-    this.count.textContent = shown + " of " + this.models.length + " models";
-    this.empty.hidden = shown !== 0;
-    this.save(state);
+    this.found = found;
+    var drawn = Math.min(found, this.limit);
+    this.count.textContent = found + " of " + this.models.length + " models" +
+      (drawn < found ? " (the first " + drawn + " shown)" : "");
+    this.more.hidden = drawn >= found;
+    this.more.textContent = "Show " + Math.min(PAGE, found - drawn) + " more of " + found;
+    this.empty.hidden = found !== 0;
+    var self = this;  /* the URL follows after a pause: browsers throttle history updates */
+    window.clearTimeout(this.saving);
+    this.saving = window.setTimeout(function () { self.save(state); }, 250);
   };
 
   Index.prototype.save = function (state) {
@@ -188,9 +199,12 @@
     var box = document.getElementById("zoo-facets-box");
     box.open = window.matchMedia("(min-width: 45em)").matches || window.location.search.length > 1;
     /* "input" fires for typing, checkboxes and number spinners alike; "change" would repeat it. */
-    this.form.addEventListener("input", function () { self.apply(); });
+    this.form.addEventListener("input", function () { self.limit = PAGE; self.apply(); });
+    this.more.addEventListener("click", function () { self.limit += PAGE; self.apply(); });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); });
-    this.form.addEventListener("reset", function () { window.setTimeout(function () { self.apply(); }, 0); });
+    this.form.addEventListener("reset", function () {
+      window.setTimeout(function () { self.limit = PAGE; self.apply(); }, 0);
+    });
     this.form.hidden = false;
     this.apply();
     window.zooIndex = this;  /* for the browser tests and bench/bench_filter.py */
