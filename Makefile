@@ -20,10 +20,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 site: $(STAMP)        ## build the sample zoo into site/
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 serve: $(STAMP)       ## live preview: edit a card or replace a model, the page rebuilds
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 check: $(STAMP)       ## cross-check every card against its model
 	$(BIN)/zoo check content
@@ -40,6 +40,8 @@ test: lint            ## ruff, mypy and pytest
 
 bench: $(TEST_STAMP)  ## speed and memory, side by side (see bench/README.md)
 	$(BIN)/python bench/bench_inspect.py --size-mb 512 --runs 5
+	$(BIN)/python bench/bench_runtime.py --runs 7 --size-mb 64
+	$(BIN)/python bench/bench_filter.py
 
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache
