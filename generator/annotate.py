@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 
@@ -25,6 +25,9 @@ from generator.inspect import InspectError, ModelFacts, inspect_model
 from generator.namespaces import FAIR4ML, PROV, SDO, SPDX_LICENSES, vocab
 from generator.provenance import KEYS, MAX_VALUE_BYTES, PRECISION_KEY, PROVENANCE_KEY
 from generator.zoo import Zoo, load_model
+
+if TYPE_CHECKING:  # generator.site lists this module's page
+    from generator.site import Publication
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,19 +213,18 @@ def parent_of(card: Card | None, content: Path) -> Parent | None:
     return Parent(base, record.model_path.name, record.facts.sha256)
 
 
-def contract_markdown(zoo: Zoo, site_url: str) -> str:
+def contract_markdown(publication: Publication) -> str:
     """The "Provenance" page: the metadata_props keys and the JSON-LD shape, with an example.
 
     Args:
-        zoo: The zoo; its first derived model gives the example.
-        site_url: The site's base URL, ending in `/`.
+        publication: The build's publication; the zoo's first derived model gives the example.
 
     Returns:
         Markdown.
     """
     keys = "\n".join(f"| `{key}` | {what} |" for key, what in KEYS.items())
-    return _CONTRACT.format(keys=keys, limit=f"{MAX_VALUE_BYTES:,}", example=_example(zoo,
-                                                                                      site_url))
+    return _CONTRACT.format(keys=keys, limit=f"{MAX_VALUE_BYTES:,}", example=_example(
+        publication.zoo, publication.site_url))
 
 
 def _example(zoo: Zoo, site_url: str) -> str:

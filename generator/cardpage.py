@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.cardrules import SCHEMA_NAME, card_schema
-from generator.zoo import Zoo
+
+if TYPE_CHECKING:  # generator.site lists this module's page
+    from generator.site import Publication
 
 SCHEMA_URI = SCHEMA_NAME
 """Where the site publishes the schema, relative to its base URL."""
@@ -35,19 +37,19 @@ The first paragraph is the description when `onnx.description` is not given.
 """
 
 
-def card_markdown(zoo: Zoo, site_url: str) -> str:
+def card_markdown(publication: Publication) -> str:
     """The "Writing a card" page: every key of the card format, from `card.schema.json`.
 
     Args:
-        zoo: The zoo (unused: the format is the same for every zoo).
-        site_url: The site's base URL, ending in `/`.
+        publication: The build's publication (only its site URL: the format is the same for
+            every zoo).
 
     Returns:
         Markdown.
     """
     schema = card_schema()
     defs = schema["$defs"]
-    schema_url = f"{site_url}{SCHEMA_URI}"
+    schema_url = f"{publication.site_url}{SCHEMA_URI}"
     return "\n".join([
         "# Writing a card",
         "",

@@ -225,6 +225,37 @@ def _add_download(graph: Graph, subject: URIRef, facts: ModelFacts, file_name: s
     graph.add((download, SDO.sha256, Literal(facts.sha256)))
 
 
+def model_graphs(records: Iterable[ModelRecord], site_url: str) -> dict[str, Graph]:
+    """Every model's graph, by model id, with lineage linked within the zoo.
+
+    Args:
+        records: The zoo's models.
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        Model id to graph.
+    """
+    records = tuple(records)
+    ids = {record.id for record in records}
+    return {record.id: model_graph(record, site_url, ids) for record in records}
+
+
+def union(graphs: Iterable[Graph], site_url: str) -> Graph:
+    """One graph holding the triples of all the given graphs.
+
+    Args:
+        graphs: The graphs, for example from `model_graphs`.
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        The graph.
+    """
+    whole = new_graph(site_url)
+    for graph in graphs:
+        whole += graph
+    return whole
+
+
 def zoo_graph(records: Iterable[ModelRecord], site_url: str) -> Graph:
     """The whole zoo as one graph: the union of every model's graph.
 
@@ -235,12 +266,7 @@ def zoo_graph(records: Iterable[ModelRecord], site_url: str) -> Graph:
     Returns:
         The graph.
     """
-    records = tuple(records)
-    ids = {record.id for record in records}
-    graph = new_graph(site_url)
-    for record in records:
-        graph += model_graph(record, site_url, ids)
-    return graph
+    return union(model_graphs(records, site_url).values(), site_url)
 
 
 def to_jsonld(graph: Graph, site_url: str) -> dict[str, Any]:

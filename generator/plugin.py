@@ -19,13 +19,14 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from rdflib import Graph
 
 from generator.atomic import write_atomic
 from generator.cache import DEFAULT_CACHE_DIR, cached_inspect
 from generator.findings import Finding, Severity
 from generator.namespaces import DEFAULT_SITE_URL
 from generator.render import index_page, model_page, templates_dir
-from generator.site import PAGES, data_files, jsonld_documents
+from generator.site import PAGES, Publication, data_files, publish
 from generator.zoo import CARD_NAME, ModelRecord, Settings, Zoo, load_zoo
 from generator.zoowide import ZooOptions
 
@@ -86,7 +87,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         self.zoo = Zoo(Path(), ())
         self.site_url = DEFAULT_SITE_URL
         self._pages: dict[str, ModelRecord] = {}
-        self._jsonld: dict[str, dict[str, Any]] = {}
+        self.publication = Publication(self.zoo, self.site_url, {}, Graph())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Put the zoo's templates into the theme, after the site's own overrides."""
@@ -116,10 +117,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             self._add_model(files, config, record)
         if files.get_file_from_path(INDEX) is None:
             files.append(File.generated(config, INDEX, content=DEFAULT_INTRO))
+        self.publication = publish(self.zoo, self.site_url)
         for page in PAGES:
-            files.append(File.generated(config, page.uri, content=page.markdown(self.zoo,
-                                                                                 self.site_url)))
-        self._jsonld = jsonld_documents(self.zoo, self.site_url)
+            files.append(File.generated(config, page.uri, content=page.markdown(self.publication)))
         return files
 
     def _add_model(self, files: Files, config: MkDocsConfig, record: ModelRecord) -> None:
@@ -144,7 +144,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             page.meta = {
                 "title": escape(record.name),
                 "description": escape(description),
-                "zoo_jsonld": self._jsonld[record.id],
+                "zoo_jsonld": self.publication.documents[record.id],
                 "zoo_alternate": Markup("model.jsonld"),
             }
         return markdown
@@ -162,7 +162,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the zoo's data files: models.json, each model.jsonld, zoo.jsonld and zoo.ttl."""
-        for path, text in data_files(self.zoo, self.site_url, self._jsonld).items():
+        for path, text in data_files(self.publication).items():
             write_atomic(Path(config.site_dir) / path, text)
 
     def on_serve(

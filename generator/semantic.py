@@ -8,12 +8,16 @@ written after the build and mkdocs would report Markdown links to them as broken
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Graph
 
-from generator.graph import GRAPH_FILES, zoo_graph
+from generator.graph import GRAPH_FILES
 from generator.query import Table, canned_queries, markdown_table, run_query
 from generator.vocab import vocab_markdown
-from generator.zoo import Zoo
+
+if TYPE_CHECKING:  # generator.site lists this module's pages
+    from generator.site import Publication
 
 _DATASETS = """
 SELECT ?dataset ?name ?identifier ?partOf WHERE {
@@ -26,30 +30,28 @@ ORDER BY ?dataset
 """
 
 
-def vocab_page(zoo: Zoo, site_url: str) -> str:
+def vocab_page(publication: Publication) -> str:
     """The `/vocab/` page (the same for every zoo).
 
     Args:
-        zoo: The zoo (unused).
-        site_url: The site's base URL, ending in `/`.
+        publication: The build's publication (only its site URL).
 
     Returns:
         Markdown.
     """
-    return vocab_markdown(site_url)
+    return vocab_markdown(publication.site_url)
 
 
-def report_page(zoo: Zoo, site_url: str) -> str:
+def report_page(publication: Publication) -> str:
     """The "Provenance and fairness report": each canned query's result, and the datasets.
 
     Args:
-        zoo: The zoo.
-        site_url: The site's base URL, ending in `/`.
+        publication: The build's publication: its zoo graph is what the queries run over.
 
     Returns:
         Markdown.
     """
-    graph = zoo_graph(zoo.records, site_url)
+    zoo, site_url, graph = publication.zoo, publication.site_url, publication.graph
     files = ", ".join(f'<a href="../{name}">{name}</a>' for name in GRAPH_FILES)
     sections = [
         "# Provenance and fairness report\n\nWhat the zoo's cards state about data, lineage, "

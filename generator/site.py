@@ -1,22 +1,25 @@
 """Site: what the zoo publishes besides the model pages, as engine-free data.
 
-The plugin places these: `pages()` become generated Markdown pages in the nav, `data_files()` are
-written into the built site. A feature that publishes a page or a file adds it here.
+The plugin places these: `PAGES` become generated Markdown pages in the nav, `data_files()` are
+written into the built site; both read one `Publication`, made once per build. A feature that
+publishes a page or a file adds it here.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from rdflib import Graph
 
 from generator.annotate import contract_markdown
 from generator.cardpage import card_markdown
 from generator.cardrules import SCHEMA_NAME, card_schema
 from generator.facets import dataset_names, default_opset, modality
 from generator.findings import RULES, family
-from generator.graph import model_graph, to_jsonld, to_turtle, zoo_graph
+from generator.graph import model_graphs, to_jsonld, to_turtle, union
 from generator.hardware import features_json, load_features
 from generator.render import hardware_page
 from generator.semantic import report_page, vocab_page
@@ -25,20 +28,51 @@ from generator.zoo import ModelRecord, Zoo
 
 
 @dataclass(frozen=True, slots=True)
+class Publication:
+    """What one build publishes about a zoo, made once: every page and data file reads it.
+
+    Attributes:
+        zoo: The zoo.
+        site_url: The site's base URL, ending in `/`.
+        documents: Each model's JSON-LD document (its page's and its `model.jsonld`), by id.
+        graph: The whole zoo's graph, the union of the models' graphs.
+    """
+
+    zoo: Zoo
+    site_url: str
+    documents: Mapping[str, dict[str, Any]]
+    graph: Graph
+
+
+def publish(zoo: Zoo, site_url: str) -> Publication:
+    """Build each model's graph once, and from them the documents and the zoo's graph.
+
+    Args:
+        zoo: The zoo.
+        site_url: The site's base URL, ending in `/`.
+
+    Returns:
+        The publication.
+    """
+    graphs = model_graphs(zoo.records, site_url)
+    documents = {model_id: to_jsonld(graph, site_url) for model_id, graph in graphs.items()}
+    return Publication(zoo, site_url, documents, union(graphs.values(), site_url))
+
+
+@dataclass(frozen=True, slots=True)
 class SitePage:
     """A generated page: where it goes, its nav title, and how to write its Markdown."""
 
     uri: str
     title: str
-    markdown: Callable[[Zoo, str], str]
+    markdown: Callable[[Publication], str]
 
 
-def rules_markdown(zoo: Zoo, site_url: str) -> str:
+def rules_markdown(publication: Publication) -> str:
     """The "Rules" page: every check, its code, name, default severity and reason.
 
     Args:
-        zoo: The zoo (unused: the rules are the same for every zoo).
-        site_url: The site's base URL (unused).
+        publication: The build's publication (unused: the rules are the same for every zoo).
 
     Returns:
         Markdown.
@@ -56,17 +90,17 @@ def rules_markdown(zoo: Zoo, site_url: str) -> str:
             "[Writing a card](writing-a-card.md).\n\n" + "\n".join(sections))
 
 
-def hardware_markdown(zoo: Zoo, site_url: str) -> str:
+def hardware_markdown(publication: Publication) -> str:
     """The "Runs well on my hardware" page: pick features, see the models they run natively.
 
     Args:
-        zoo: The zoo.
-        site_url: The site's base URL (unused: the page fetches its data relative to itself).
+        publication: The build's publication.
 
     Returns:
         Markdown (one heading, then one HTML block).
     """
-    html = hardware_page(load_features(), [summary(record) for record in zoo.records])
+    models = [summary(record) for record in publication.zoo.records]
+    html = hardware_page(load_features(), models)
     return "# Runs well on my hardware\n\n" + html + "\n"
 
 
@@ -81,36 +115,21 @@ PAGES: tuple[SitePage, ...] = (
 """Every generated page besides the index and the model pages, in nav order."""
 
 
-def jsonld_documents(zoo: Zoo, site_url: str) -> dict[str, dict[str, Any]]:
-    """Each model's JSON-LD document, by model id: the page's and `model.jsonld`'s.
-
-    Args:
-        zoo: The zoo.
-        site_url: The site's base URL, ending in `/`.
-
-    Returns:
-        Model id to JSON-LD document.
-    """
-    ids = [record.id for record in zoo.records]
-    return {r.id: to_jsonld(model_graph(r, site_url, ids), site_url) for r in zoo.records}
-
-
-def data_files(zoo: Zoo, site_url: str, documents: dict[str, dict[str, Any]]) -> dict[str, str]:
+def data_files(publication: Publication) -> dict[str, str]:
     """Every data file of the site, by path in the site.
 
     Args:
-        zoo: The zoo.
-        site_url: The site's base URL, ending in `/`.
-        documents: The models' JSON-LD documents, from `jsonld_documents`.
+        publication: The build's publication.
 
     Returns:
         Site path to text.
     """
-    files = {f"models/{model_id}/model.jsonld": dumps(doc) for model_id, doc in documents.items()}
-    files["models.json"] = dumps([summary(record) for record in zoo.records])
+    site_url, graph = publication.site_url, publication.graph
+    files = {f"models/{model_id}/model.jsonld": dumps(document)
+             for model_id, document in publication.documents.items()}
+    files["models.json"] = dumps([summary(record) for record in publication.zoo.records])
     files[SCHEMA_NAME] = dumps(card_schema())
     files["hardware.json"] = dumps(features_json(load_features()))
-    graph = zoo_graph(zoo.records, site_url)
     files["zoo.jsonld"] = dumps(to_jsonld(graph, site_url))
     files["zoo.ttl"] = to_turtle(graph)
     files["vocab/vocab.ttl"] = to_turtle(vocab_graph(site_url))

@@ -22,6 +22,7 @@ from generator.provenance import (
     Provenance,
     read_claims,
 )
+from generator.site import publish
 from generator.zoo import load_zoo
 
 
@@ -130,7 +131,7 @@ def test_an_annotated_zoo_checks_clean_once_the_card_pins_the_new_hash(content: 
 
 
 def test_the_provenance_page_documents_the_contract(content: Path) -> None:
-    page = contract_markdown(load_zoo(content), SITE_URL)
+    page = contract_markdown(publish(load_zoo(content), SITE_URL))
     for key in KEYS:
         assert f"| `{key}` |" in page
     assert f"{MAX_VALUE_BYTES:,} bytes" in page
