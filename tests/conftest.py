@@ -105,10 +105,17 @@ def tmp_zoo(tmp_path: Path) -> TmpZoo:
     return TmpZoo(tmp_path)
 
 
-@pytest.fixture
-def sample_zoo(tmp_path: Path) -> TmpZoo:
-    """A copy of the repository's sample zoo, with the repository's own mkdocs.yml."""
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    return TmpZoo(tmp_path)
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> TmpZoo:
+    """The repository's sample zoo, copied with its mkdocs.yml and built once per test session.
+
+    Tests read the built site; none may change it.
+    """
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    zoo = TmpZoo(root)
+    result = zoo.build(strict=True)
+    assert result.returncode == 0, result.stderr
+    return zoo

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,12 +71,8 @@ def _build(root: Path) -> TmpZoo:
 
 
 @pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("browser-sample")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    served = serve(_build(root).site)
+def sample_site(built_sample: TmpZoo) -> Iterator[Served]:
+    served = serve(built_sample.site)
     yield served
     served.stop()
 

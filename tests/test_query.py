@@ -188,13 +188,8 @@ def test_zoo_query_reports_usage_errors(
     assert capsys.readouterr().err.startswith("zoo query: the query does not parse: ")
 
 
-def test_the_report_page_shows_each_canned_query(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    zoo = TmpZoo(tmp_path)
-    result = zoo.build(strict=True)
-    assert result.returncode == 0, result.stderr
+def test_the_report_page_shows_each_canned_query(built_sample: TmpZoo) -> None:
+    zoo = built_sample
     page = BeautifulSoup((zoo.site / "report" / "index.html").read_text(), "html.parser")
     assert page.find("h1").get_text(strip=True).startswith("Provenance and fairness report")
     titles = [h.get_text(strip=True).rstrip("¶") for h in page.find_all("h2")]

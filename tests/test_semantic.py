@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import extruct
@@ -35,15 +34,8 @@ ZOO = rdflib.Namespace(f"{SITE}vocab/#")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> TmpZoo:
-    root = tmp_path_factory.mktemp("semantic")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    zoo = TmpZoo(root)
-    result = zoo.build(strict=True)
-    assert result.returncode == 0, result.stderr
-    return zoo
+def built(built_sample: TmpZoo) -> TmpZoo:
+    return built_sample
 
 
 @pytest.fixture(scope="module")

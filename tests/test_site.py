@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,16 +18,6 @@ SAMPLE_IDS = sorted(p.parent.name for p in (REPO / "content").glob("*/README.md"
 SITE_HOST = "zoo-cards.example.org"
 
 
-@pytest.fixture(scope="module")
-def built_sample(tmp_path_factory: pytest.TempPathFactory) -> TmpZoo:
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    zoo = TmpZoo(root)
-    result = zoo.build(strict=True)
-    assert result.returncode == 0, result.stderr
-    return zoo
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CARD, REPO, TmpZoo
+from conftest import CARD, TmpZoo
 
 from generator.ancestry import ancestry
 from generator.charts import percent, precision_chart, weight_shares
@@ -19,15 +18,8 @@ from generator.zoo import load_zoo
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> TmpZoo:
-    root = tmp_path_factory.mktemp("ui-sample")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    zoo = TmpZoo(root)
-    result = zoo.build(strict=True)
-    assert result.returncode == 0, result.stderr
-    return zoo
+def built(built_sample: TmpZoo) -> TmpZoo:
+    return built_sample
 
 
 def soup(path: Path) -> BeautifulSoup:
