@@ -158,3 +158,17 @@ def test_card_content_cannot_run_script(tmp_zoo: TmpZoo) -> None:
     description = page.find("meta", attrs={"name": "description"})["content"]
     assert description.startswith('A tiny "quoted" </script><script>alert(1)</script>')
     assert page.title.get_text().startswith("Tiny <b>bold</b> classifier")
+
+
+@pytest.mark.parametrize(("page", "files"), [
+    ("index.html", {"zoo.jsonld", "zoo.ttl", "models.json"}),
+    ("models/digits-mlp-int8-qdq/index.html", {"zoo.jsonld", "zoo.ttl"}),
+])
+def test_pages_link_to_the_zoo_graph_files(
+    built_sample: TmpZoo, page: str, files: set[str]
+) -> None:
+    html = soup(built_sample.site / page)
+    links = {a["href"] for a in html.select(".zoo-graph-files a")}
+    assert {href.rsplit("/", 1)[-1] for href in links} == files
+    for href in links:
+        assert ((built_sample.site / page).parent / href).resolve().is_file()
