@@ -1,21 +1,18 @@
 """Ancestry: a model's chain of ancestors, from the cards' `base_model` keys, with their scores.
 
 A card names its parent with `base_model` (and how it was made with `base_model_relation` and
-`onnx.lineage_step`); its accuracy is in `model-index`. Parents in the same zoo are sibling
-folders, so a model page can draw its lineage diagram without the rest of the zoo.
+`onnx.lineage_step`); its accuracy is in `model-index`. Parents and children are found among the
+zoo's records, whose cards are parsed once for the whole build.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator.card import Card, parse_card
-from generator.zoo import CARD_NAME, ModelRecord
+from generator.card import Card
+from generator.zoo import ModelRecord
 
 MAX_STEPS = 8
 """A longer chain is cut at its oldest end."""
@@ -46,15 +43,17 @@ class Step:
     current: bool
 
 
-def ancestry(record: ModelRecord) -> tuple[Step, ...]:
+def ancestry(record: ModelRecord, zoo: Sequence[ModelRecord]) -> tuple[Step, ...]:
     """The chain from a model's oldest known ancestor down to the model.
 
     Args:
         record: The model.
+        zoo: Every model of its zoo, whose cards name the parents.
 
     Returns:
         The steps, oldest first; one step when the card names no base model.
     """
+    cards = {other.id: other.card for other in zoo}
     card = record.card
     metric = preferred_metric(card.meta) if card else ""
     steps = [_step(record.id, record.name, card, metric, current=True)]
@@ -62,60 +61,30 @@ def ancestry(record: ModelRecord) -> tuple[Step, ...]:
     parent = _base_model(card)
     while parent and len(steps) < MAX_STEPS and parent not in seen:
         seen.add(parent)
-        parent_card = _sibling_card(record.folder.parent, parent)
+        parent_card = cards.get(parent)
         name = (parent_card.name if parent_card else "") or parent
         steps.append(_step(parent, name, parent_card, metric, current=False))
         parent = _base_model(parent_card)
     return tuple(reversed(steps))
 
 
-def descendants(record: ModelRecord) -> tuple[Step, ...]:
+def descendants(record: ModelRecord, zoo: Sequence[ModelRecord]) -> tuple[Step, ...]:
     """The models of the same zoo whose cards name this model as their `base_model`.
 
     Args:
         record: The model.
+        zoo: Every model of its zoo.
 
     Returns:
-        One step per child, by folder name, each scored with this model's preferred metric.
+        One step per child, in the zoo's order, each scored with this model's preferred metric.
     """
     metric = preferred_metric(record.card.meta) if record.card else ""
-    content = record.folder.parent
-    names = _folder_names(content, content.stat().st_mtime_ns)
-    stamps = tuple(_mtime(f"{content}/{name}/{CARD_NAME}") for name in names)
-    steps = []
-    for child in _children(content, names, stamps).get(record.id, ()):
-        card = _sibling_card(content, child)
-        if card is not None and child != record.id:
-            steps.append(_step(child, card.name or child, card, metric, current=False))
-    return tuple(steps)
-
-
-def _mtime(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return 0
-
-
-@functools.lru_cache(maxsize=8)
-def _children(
-    content: Path, names: tuple[str, ...], stamps: tuple[int, ...]
-) -> dict[str, tuple[str, ...]]:
-    """Parent id to its children's ids, once per version of the zoo's cards (`stamps`)."""
-    index: dict[str, list[str]] = {}
-    for name, stamp in zip(names, stamps, strict=True):
-        card = _read_card(content / name / CARD_NAME, stamp) if stamp else None
-        parent = _base_model(card)
-        if parent:
-            index.setdefault(parent, []).append(name)
-    return {parent: tuple(children) for parent, children in index.items()}
-
-
-@functools.lru_cache(maxsize=64)
-def _folder_names(content: Path, stamp: int) -> tuple[str, ...]:
-    """The model folders' names, listed once per version of the folder (`stamp`: its mtime)."""
-    return tuple(sorted(entry.name for entry in os.scandir(content) if entry.is_dir()
-                        and not entry.name.startswith((".", "_"))))
+    return tuple(
+        _step(child.id, child.card.name or child.id, child.card, metric, current=False)
+        for child in zoo
+        if child.card is not None and child.id != record.id
+        and _base_model(child.card) == record.id
+    )
 
 
 def _step(model_id: str, name: str, card: Card | None, metric: str, *, current: bool) -> Step:
@@ -133,23 +102,6 @@ def _base_model(card: Card | None) -> str:
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, str) else ""
-
-
-def _sibling_card(content: Path, model_id: str) -> Card | None:
-    if "/" in model_id or "\\" in model_id or model_id.startswith("."):
-        return None
-    path = content / model_id / CARD_NAME
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return _read_card(path, stamp)
-
-
-@functools.lru_cache(maxsize=4096)
-def _read_card(path: Path, stamp: int) -> Card | None:
-    """Parse a card once per version of the file (`stamp`, its mtime, is the cache key)."""
-    return parse_card(path, str(path)).card
 
 
 def _metrics(meta: Mapping[str, Any]) -> list[Mapping[str, Any]]:

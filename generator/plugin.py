@@ -155,7 +155,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         """Wrap a model's card body in its page; put the model list on the index."""
         record = self._pages.get(page.file.src_uri)
         if record is not None:
-            return model_page(record, html)
+            return model_page(record, html, self.zoo.records)
         if page.file.src_uri == INDEX:
             return index_page(self.zoo.records, html)
         return html

@@ -131,18 +131,19 @@ def port_descriptions(record: ModelRecord, kind: str) -> Mapping[str, str]:
     }
 
 
-def model_page(record: ModelRecord, body_html: str) -> str:
+def model_page(record: ModelRecord, body_html: str, zoo: Sequence[ModelRecord]) -> str:
     """The content of a model's page.
 
     Args:
         record: The model.
         body_html: The card body, converted to HTML by the engine (sanitized here).
+        zoo: Every model of the zoo, for the lineage diagram's parents and children.
 
     Returns:
         The page's HTML.
     """
     heading, body = _split_heading(sanitize(body_html))
-    facts, steps, children = record.facts, ancestry(record), descendants(record)
+    facts, steps, children = record.facts, ancestry(record, zoo), descendants(record, zoo)
     return _render("model.html", record=record, heading=heading, body=body, meta=_meta(record),
                    inputs=port_descriptions(record, "inputs"),
                    outputs=port_descriptions(record, "outputs"),

@@ -196,9 +196,10 @@ def test_ancestry_stops_at_a_cycle_and_names_an_outside_parent(tmp_zoo: TmpZoo) 
     tmp_zoo.add("a", CARD.replace("pipeline_tag:", "base_model: b\npipeline_tag:"))
     tmp_zoo.add("b", CARD.replace("pipeline_tag:", "base_model: a\npipeline_tag:"))
     tmp_zoo.add("c", CARD.replace("pipeline_tag:", "base_model: org/outside\npipeline_tag:"))
-    records = {r.id: r for r in load_zoo(tmp_zoo.content).records}
-    assert [s.id for s in ancestry(records["a"])] == ["b", "a"]
-    outside = ancestry(records["c"])
+    zoo = load_zoo(tmp_zoo.content).records
+    records = {r.id: r for r in zoo}
+    assert [s.id for s in ancestry(records["a"], zoo)] == ["b", "a"]
+    outside = ancestry(records["c"], zoo)
     assert [(s.id, s.in_zoo, s.current) for s in outside] == [
         ("org/outside", False, False), ("c", True, True)]
 
