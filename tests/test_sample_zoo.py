@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 import pytest
-import yaml
+
+from generator.card import parse_card
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -38,15 +40,13 @@ make_models = _load_make_models()
 ALL_CARDS = sorted(p.parent.name for p in CONTENT.glob("*/README.md"))
 
 
-def front_matter(model_id: str) -> dict[str, Any]:
-    text = (CONTENT / model_id / "README.md").read_text(encoding="utf-8")
-    assert text.startswith("---\n"), "card must start with YAML front matter"
-    meta = yaml.safe_load(text[4:].split("\n---\n", 1)[0])
-    assert isinstance(meta, dict)
-    return meta
+def front_matter(model_id: str) -> Mapping[str, Any]:
+    result = parse_card(CONTENT / model_id / "README.md", model_id)
+    assert result.card is not None and result.findings == (), result.findings
+    return result.card.meta
 
 
-def card_accuracy(meta: dict[str, Any]) -> float:
+def card_accuracy(meta: Mapping[str, Any]) -> float:
     (entry,) = meta["model-index"]
     (result,) = entry["results"]
     (metric,) = [m for m in result["metrics"] if m["type"] == "accuracy"]
