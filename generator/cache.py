@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import write_atomic
 from generator.inspect import ModelFacts, facts_from_dict, facts_to_dict, inspect_model
 
 DEFAULT_CACHE_DIR = Path(".cache/zoo/inspect")
@@ -80,16 +79,9 @@ def _write(entry: Path, key: str, facts: ModelFacts) -> None:
     data = facts_to_dict(facts)
     payload = {"key": key, "digest": _digest(data), "facts": data}
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+        write_atomic(entry, json.dumps(payload))
     except OSError:
         return  # a read-only or full disk only costs speed
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle)
-        os.replace(temporary, entry)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def _digest(data: Any) -> str:
